@@ -1,0 +1,2 @@
+// The `npm run demo` story. Filled in as the pieces land (see README).
+console.log('ispkit demo: nothing to show yet');
