@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 PNPM_VERSION="$(node -p "require('./package.json').packageManager.split('@')[1]")"
 APT_PACKAGES=(gcc-avr avr-libc binutils-avr simavr libsimavr-dev avrdude libelf-dev pkg-config)
 # The stock ArduinoISP baseline (benchmark and compatibility tests) is built from Debian's Arduino packages.
-APT_PACKAGES+=(arduino-core-avr arduino)
+APT_PACKAGES+=(arduino-core-avr arduino arduino-mk)
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
