@@ -45,17 +45,17 @@ export class ImageError extends Error {
   override name: string = 'ImageError';
   readonly code: ImageErrorCode;
   /** Name of the input (file name) the error is about, when the caller gave one. */
-  readonly source?: string;
+  declare readonly source?: string;
   /** 1-based line number in Intel HEX text. */
-  readonly line?: number;
+  declare readonly line?: number;
   /** 1-based column of the offending character, for 'non-hex' and 'syntax'. */
-  readonly column?: number;
+  declare readonly column?: number;
   /** Memory address the error is about, where there is one. */
-  readonly address?: number;
+  declare readonly address?: number;
   /** For 'checksum' and 'length': the value the record should have had. */
-  readonly expected?: number;
+  declare readonly expected?: number;
   /** For 'checksum' and 'length': the value the record has. */
-  readonly found?: number;
+  declare readonly found?: number;
 
   constructor(code: ImageErrorCode, message: string, details: ImageErrorDetails = {}) {
     super(message);
