@@ -130,6 +130,23 @@ describe('parseElf errors', () => {
     expect(elfError(elf.subarray(0, 0x100)).message).toMatch(/program header 0 at file offset .* extends past the end/);
   });
 
+  test('a relocatable object (.o) is refused: it has no load addresses yet', () => {
+    const obj = join(dir, 'app.o');
+    execFileSync('avr-gcc', ['-mmcu=atmega32u4', '-Os', '-c', '-o', obj, fixture('app.c')]);
+    const err = elfError(new Uint8Array(readFileSync(obj)));
+    expect(err).toMatchObject({ code: 'elf', source: 'x.elf' });
+    expect(err.message).toBe(
+      'not a usable ELF file in x.elf: it is a relocatable object (.o), not a linked program; link it with avr-gcc first',
+    );
+  });
+
+  test('an executable without program headers is refused', () => {
+    const noPh = built.app.elf.slice();
+    noPh[44] = 0; // e_phnum
+    noPh[45] = 0;
+    expect(elfError(noPh).message).toMatch(/no program headers, so load addresses are unknown/);
+  });
+
   test('truncating a real ELF anywhere yields ImageError or an image, never another exception', () => {
     const { elf } = built.app;
     for (let len = 0; len < 0x240; len += 3) {

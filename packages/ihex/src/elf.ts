@@ -2,9 +2,10 @@ import { ImageError, hex, inSource } from './image-error.js';
 import { MemoryImage, type Segment, type StartAddress } from './memory-image.js';
 
 /**
- * A minimal ELF32 little-endian reader for avr-gcc output: program headers (PT_LOAD) or, in files without them,
- * SHF_ALLOC PROGBITS sections. No npm ELF reader fitted (see the package README/commit log): the maintained ones are
- * Node-Buffer based, untyped, or throw plain Errors.
+ * A minimal ELF32 little-endian reader for linked avr-gcc programs: the header and the PT_LOAD program headers.
+ * No npm ELF reader fitted (the candidates are Node-Buffer based CommonJS, untyped, and throw plain Errors), and
+ * this is all we need. Section headers are not used: they hold only virtual addresses, and .data's load address in
+ * flash is known only from its program header.
  *
  * AVR puts every address space into one 32-bit ELF address space (avr-libc / binutils convention):
  * flash at 0, SRAM at 0x800000, EEPROM at 0x810000, fuses at 0x820000, lock bits at 0x830000, signature at 0x840000,
@@ -40,8 +41,8 @@ export interface ElfImages {
 }
 
 const PT_LOAD = 1;
-const SHT_PROGBITS = 1;
-const SHF_ALLOC = 0x2;
+const ET_REL = 1;
+const ET_EXEC = 2;
 
 /** Flash image of an avr-gcc .elf: loadable bytes by physical address; EEPROM, fuses, lock bits and signatures excluded. */
 export function parseElf(bytes: Uint8Array, opts: { source?: string } = {}): MemoryImage {
@@ -65,11 +66,8 @@ export function parseElfImages(bytes: Uint8Array, opts: { source?: string } = {}
   const machine = u16(18);
   const entry = u32(24);
   const phoff = u32(28);
-  const shoff = u32(32);
   const phentsize = u16(42);
   const phnum = u16(44);
-  const shentsize = u16(46);
-  const shnum = u16(48);
 
   const loaded: Segment[] = [];
   const take = (what: string, offset: number, size: number): Uint8Array => {
@@ -78,32 +76,20 @@ export function parseElfImages(bytes: Uint8Array, opts: { source?: string } = {}
     }
     return bytes.subarray(offset, offset + size);
   };
-  if (phnum > 0) {
-    if (phentsize < 32) fail(`program header entry size ${phentsize} is smaller than 32`);
-    take('program header table', phoff, phnum * phentsize);
-    for (let i = 0; i < phnum; i++) {
-      const ph = phoff + i * phentsize;
-      if (u32(ph) !== PT_LOAD) continue;
-      const offset = u32(ph + 4);
-      const paddr = u32(ph + 12);
-      const filesz = u32(ph + 16);
-      if (filesz === 0) continue;
-      loaded.push({ address: paddr, data: take(`program header ${i}`, offset, filesz) });
-    }
-  } else if (shnum > 0) {
-    if (shentsize < 40) fail(`section header entry size ${shentsize} is smaller than 40`);
-    take('section header table', shoff, shnum * shentsize);
-    for (let i = 0; i < shnum; i++) {
-      const sh = shoff + i * shentsize;
-      const type = u32(sh + 4);
-      const flags = u32(sh + 8);
-      if (type !== SHT_PROGBITS || (flags & SHF_ALLOC) === 0) continue;
-      const addr = u32(sh + 12);
-      const offset = u32(sh + 16);
-      const size = u32(sh + 20);
-      if (size === 0) continue;
-      loaded.push({ address: addr, data: take(`section ${i}`, offset, size) });
-    }
+  const type = u16(16);
+  if (type === ET_REL) fail('it is a relocatable object (.o), not a linked program; link it with avr-gcc first');
+  if (type !== ET_EXEC) fail(`ELF type ${type} is not an executable (2)`);
+  if (phnum === 0) fail('it has no program headers, so load addresses are unknown');
+  if (phentsize < 32) fail(`program header entry size ${phentsize} is smaller than 32`);
+  take('program header table', phoff, phnum * phentsize);
+  for (let i = 0; i < phnum; i++) {
+    const ph = phoff + i * phentsize;
+    if (u32(ph) !== PT_LOAD) continue;
+    const offset = u32(ph + 4);
+    const paddr = u32(ph + 12);
+    const filesz = u32(ph + 16);
+    if (filesz === 0) continue;
+    loaded.push({ address: paddr, data: take(`program header ${i}`, offset, filesz) });
   }
   for (const s of loaded) {
     if (s.address + s.data.length > 0x1_0000_0000) {

@@ -1,15 +1,6 @@
 import { ImageError, formatRange, hex, hex2, whereLine } from './image-error.js';
 import { ADDRESS_LIMIT, MemoryImage, type StartAddress } from './memory-image.js';
-
-/** Intel HEX record types. */
-export const RecordType = {
-  data: 0x00,
-  endOfFile: 0x01,
-  extendedSegmentAddress: 0x02,
-  startSegmentAddress: 0x03,
-  extendedLinearAddress: 0x04,
-  startLinearAddress: 0x05,
-} as const;
+import { RecordType } from './record-type.js';
 
 interface Chunk {
   address: number;

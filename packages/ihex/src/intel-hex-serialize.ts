@@ -1,5 +1,5 @@
 import type { MemoryImage } from './memory-image.js';
-import { RecordType } from './intel-hex-parse.js';
+import { RecordType } from './record-type.js';
 
 export interface SerializeOptions {
   /** Data bytes per record: 16 (avr-objcopy's default) or 32. */
