@@ -64,7 +64,7 @@ export function parseIntelHex(text: string, opts: { source?: string } = {}): Mem
       });
     }
     const bytes = new Uint8Array(digits.length / 2);
-    for (let b = 0; b < bytes.length; b++) bytes[b] = parseInt(digits.slice(2 * b, 2 * b + 2), 16);
+    for (let b = 0; b < bytes.length; b++) bytes[b] = (nibble(digits.charCodeAt(2 * b)) << 4) | nibble(digits.charCodeAt(2 * b + 1));
     if (bytes.length < 5) {
       throw new ImageError(
         'length',
@@ -188,6 +188,11 @@ function checkNoOverlap(chunks: Chunk[], source: string | undefined): void {
     }
     if (prev === undefined || c.address + c.data.length > prev.address + prev.data.length) prev = c;
   }
+}
+
+/** Value of one hex digit (already validated). */
+function nibble(c: number): number {
+  return c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57;
 }
 
 function quote(s: string): string {

@@ -59,6 +59,8 @@ export function record(type: number, offset: number, data: ArrayLike<number>): s
   for (const b of bytes) sum += b;
   bytes.push(-sum & 0xff);
   let s = ':';
-  for (const b of bytes) s += b.toString(16).toUpperCase().padStart(2, '0');
+  for (const b of bytes) s += BYTE_HEX[b]!;
   return s;
 }
+
+const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
