@@ -1,0 +1,117 @@
+/** Bootloaders keyboards ship with: the fuses each wants and the flash region it occupies. */
+import type { FuseValues } from './decode-fuses.js';
+
+export interface UsbId {
+  vid: number;
+  pid: number;
+  /** Which board or mode enumerates with this id. */
+  note: string;
+}
+
+export interface BootloaderPreset {
+  id: string;
+  name: string;
+  /** Part id this preset is for. */
+  part: string;
+  fuses: Readonly<FuseValues>;
+  /** Other fuse sets people use with this bootloader. */
+  alternatives: readonly { fuses: Readonly<FuseValues>; note: string }[];
+  /** false: the values are reported by users, not published by the bootloader's maker. */
+  fusesVerified: boolean;
+  /** Where the fuse values come from and what they do. */
+  fuseNote: string;
+  /** Flash bytes the bootloader occupies: start (byte address) and size; it ends at the top of flash. */
+  region: { start: number; size: number };
+  /** USB ids the bootloader enumerates with. */
+  usb: readonly UsbId[];
+  description: string;
+}
+
+const qmkGuide = "QMK's ISP flashing guide";
+
+export const bootloaderPresets: readonly BootloaderPreset[] = [
+  {
+    id: 'atmel-dfu',
+    name: 'Atmel DFU',
+    part: 'atmega32u4',
+    fuses: { low: 0x5e, high: 0x99, ext: 0xf3 },
+    alternatives: [{ fuses: { low: 0x5e, high: 0xd9, ext: 0xf3 }, note: 'JTAG disabled (JTAGEN unprogrammed) so PF4..PF7 work as I/O' }],
+    fusesVerified: true,
+    fuseNote: `${qmkGuide}; the factory setting: 16 MHz crystal /8, 4 KB boot section, BOOTRST unprogrammed (HWBE starts DFU when HWB is low at reset), BOD 2.6 V`,
+    region: { start: 0x7000, size: 0x1000 },
+    usb: [{ vid: 0x03eb, pid: 0x2ff4, note: 'ATmega32U4 DFU' }],
+    description: "Atmel's factory DFU bootloader (dfu-programmer, FLIP, QMK Toolbox)",
+  },
+  {
+    id: 'qmk-dfu',
+    name: 'QMK DFU',
+    part: 'atmega32u4',
+    fuses: { low: 0x5e, high: 0x99, ext: 0xf3 },
+    alternatives: [{ fuses: { low: 0x5e, high: 0xd9, ext: 0xf3 }, note: 'JTAG disabled (JTAGEN unprogrammed) so PF4..PF7 work as I/O' }],
+    fusesVerified: true,
+    fuseNote: `${qmkGuide}: same fuses as Atmel DFU`,
+    region: { start: 0x7000, size: 0x1000 },
+    usb: [{ vid: 0x03eb, pid: 0x2ff4, note: 'ATmega32U4 DFU (LUFA DFU built by QMK, Atmel ids)' }],
+    description: "QMK's build of the LUFA DFU bootloader; a drop-in replacement for Atmel DFU",
+  },
+  {
+    id: 'caterina-5v',
+    name: 'Caterina (5 V, 16 MHz)',
+    part: 'atmega32u4',
+    fuses: { low: 0xff, high: 0xd8, ext: 0xfb },
+    alternatives: [{ fuses: { low: 0xff, high: 0xd8, ext: 0xcb }, note: 'Arduino Leonardo boards.txt value; the upper 4 bits do not exist' }],
+    fusesVerified: true,
+    fuseNote: `${qmkGuide}: 16 MHz crystal, not divided; 4 KB boot section, BOOTRST programmed, JTAG off; BOD 2.6 V`,
+    region: { start: 0x7000, size: 0x1000 },
+    usb: [
+      { vid: 0x2341, pid: 0x0036, note: 'Arduino Leonardo bootloader' },
+      { vid: 0x2341, pid: 0x0037, note: 'Arduino Micro bootloader' },
+      { vid: 0x1b4f, pid: 0x9205, note: 'SparkFun Pro Micro 5 V bootloader' },
+    ],
+    description: 'Arduino/SparkFun AVR109 (avr109/butterfly) CDC bootloader of the Pro Micro and Leonardo',
+  },
+  {
+    id: 'caterina-3v3',
+    name: 'Caterina (3.3 V, 8 MHz)',
+    part: 'atmega32u4',
+    fuses: { low: 0xff, high: 0xd8, ext: 0xfe },
+    alternatives: [],
+    fusesVerified: true,
+    fuseNote: `${qmkGuide}: 8 MHz crystal, not divided; 4 KB boot section, BOOTRST programmed, JTAG off; BOD 2.0 V`,
+    region: { start: 0x7000, size: 0x1000 },
+    usb: [{ vid: 0x1b4f, pid: 0x9203, note: 'SparkFun Pro Micro 3.3 V bootloader' }],
+    description: 'Caterina for 3.3 V / 8 MHz Pro Micro boards',
+  },
+  {
+    id: 'halfkay',
+    name: 'HalfKay (Teensy 2.0)',
+    part: 'atmega32u4',
+    fuses: { low: 0x5f, high: 0xdf, ext: 0xf4 },
+    alternatives: [],
+    fusesVerified: false,
+    fuseNote:
+      'reported, not published by PJRC: 16 MHz crystal /8 (PJRC: Teensy 2.0 boots at 2 MHz), 512 B boot section, ' +
+      'BOOTRST unprogrammed with HWBE programmed, JTAG off. PJRC does not distribute HalfKay: an ISP chip erase destroys it',
+    region: { start: 0x7e00, size: 0x200 },
+    usb: [{ vid: 0x16c0, pid: 0x0478, note: 'Teensy HalfKay bootloader (HID)' }],
+    description: "PJRC's HalfKay HID bootloader of the Teensy 2.0",
+  },
+];
+
+export class UnknownPresetError extends Error {
+  readonly code = 'unknown-preset';
+  constructor(
+    readonly requested: string,
+    readonly known: readonly string[],
+  ) {
+    super(`unknown bootloader preset "${requested}"; known presets: ${known.join(', ')}`);
+    this.name = 'UnknownPresetError';
+  }
+}
+
+export function getPreset(id: string): BootloaderPreset {
+  const key = id.trim().toLowerCase();
+  const preset = bootloaderPresets.find((p) => p.id === key);
+  if (!preset) throw new UnknownPresetError(id, bootloaderPresets.map((p) => p.id));
+  return preset;
+}
