@@ -15,7 +15,8 @@ function shiftOf(mask: number): number {
 
 export function checkFuseByte(which: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xff) {
-    throw new RangeError(`${which} fuse must be a byte 0x00..0xFF (got ${String(value)})`);
+    const what = which === 'lock' ? 'lock byte' : `${which} fuse`;
+    throw new RangeError(`${what} must be a byte 0x00..0xFF (got ${String(value)})`);
   }
   return value;
 }
