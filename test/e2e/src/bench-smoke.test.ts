@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+import { workspaceRoot } from '@ispkit/sim/testing';
+import { fixtureDir } from './fixtures.js';
+
+// A small run of `pnpm bench` (issue 6): one 4 KB row per programmer path on the 16 MHz target. It checks the
+// benchmark works and its figures are physically sane; it does not assert speed (that is what the full bench reports).
+const fx = fixtureDir('bench');
+afterAll(() => fx.remove());
+
+interface Row {
+  programmer: string;
+  workloadBytes: number;
+  error?: string;
+  verified: boolean;
+  eraseSeconds?: number;
+  writeSeconds?: number;
+  verifySeconds?: number;
+  totalSeconds: number;
+  spiBytes: number;
+  usbBytes: number;
+  pageWrites: number;
+  bytesPerSecond: number;
+  ratioToA?: number;
+  violations: Record<string, number>;
+  wallSeconds: number;
+}
+
+test('pnpm bench --smoke runs all three programmer paths and reports sane figures', async () => {
+  const out = join(fx.dir, 'results.json');
+  const root = workspaceRoot();
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, [join(root, 'tools/scripts/bench.mjs'), '--smoke', '--out', out], { timeout: 600_000, killSignal: 'SIGKILL' }, (err, so, se) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(so), stderr: String(se) });
+    });
+  });
+  expect(code, stderr).toBe(0);
+  const results = JSON.parse(readFileSync(out, 'utf8')) as { rows: Row[] };
+  expect(results.rows.map((r) => r.programmer)).toEqual(['a', 'b', 'c']);
+  for (const r of results.rows) {
+    expect(r.error, `row ${r.programmer}`).toBeUndefined();
+    expect(r.verified).toBe(true);
+    expect(r.workloadBytes).toBe(4096);
+    // Physics: every flash byte costs 4 SPI bytes to load and 4 to read back; 32 pages of 128 B are written once.
+    expect(r.spiBytes).toBeGreaterThanOrEqual(4096 * 8);
+    expect(r.pageWrites).toBe(32);
+    // The image crosses USB at least once each way (write, then read back for verify).
+    expect(r.usbBytes).toBeGreaterThanOrEqual(2 * 4096);
+    // 32 page writes of 4.5 ms each is a floor no programmer can beat.
+    expect(r.totalSeconds).toBeGreaterThan(32 * 0.0045);
+    expect(r.bytesPerSecond).toBeCloseTo(4096 / r.totalSeconds, 6);
+    expect(Object.values(r.violations).reduce((s, n) => s + n, 0), `row ${r.programmer} ISP timing violations`).toBe(0);
+    expect(r.wallSeconds).toBeGreaterThan(0);
+  }
+  for (const r of results.rows.filter((x) => x.programmer !== 'c')) {
+    expect(r.eraseSeconds! + r.writeSeconds! + r.verifySeconds!).toBeLessThan(r.totalSeconds);
+    expect(r.writeSeconds).toBeGreaterThan(32 * 0.0045);
+  }
+  expect(results.rows[0]!.ratioToA).toBe(1);
+  expect(stdout).toMatch(/programmer\s+workload\s+target\s+erase s/);
+});
