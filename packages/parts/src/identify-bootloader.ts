@@ -39,6 +39,9 @@ export interface BootloaderIdentity {
   summary: string;
 }
 
+/** Consecutive `jmp` vectors that mark a bootloader's start inside a contiguous image. */
+const VECTOR_RUN = 8;
+
 function hex(n: number, width = 4): string {
   return `0x${n.toString(16).toUpperCase().padStart(width, '0')}`;
 }
@@ -74,12 +77,25 @@ export function identifyBootloader(image: ImageLike, part: Part): BootloaderIden
     const above = segments.filter((s) => s.address >= start).map((s) => s.address);
     return above.length ? Math.min(...above) : undefined;
   };
+  const byteAt = (address: number) => {
+    const s = segments.find((x) => address >= x.address && address < x.address + x.data.length);
+    return s?.data[address - s.address];
+  };
+  // A bootloader starts with its own interrupt vector table: a run of `jmp` (0x940C) words. That is how a
+  // bootloader merged right after an application that fills flash up to the section start is told apart.
+  const vectorTableAt = (start: number) => {
+    for (let k = 0; k < VECTOR_RUN; k++) {
+      if (byteAt(start + 4 * k) !== 0x0c || byteAt(start + 4 * k + 1) !== 0x94) return false;
+    }
+    return true;
+  };
   const sections = [...part.bootSections].sort((a, b) => a.size - b.size);
 
   // (1) Data starts exactly at a boot section start: prefer the largest such section (lowest start).
-  let chosen = [...sections]
-    .reverse()
-    .find((s) => !crosses(flashEnd - s.size) && firstAtOrAbove(flashEnd - s.size) === flashEnd - s.size);
+  let chosen = [...sections].reverse().find((s) => {
+    const start = flashEnd - s.size;
+    return crosses(start) ? vectorTableAt(start) : firstAtOrAbove(start) === start;
+  });
   let entryAtBootStart = chosen !== undefined;
   // (2) Otherwise all data sits inside a boot section: the smallest that holds it.
   if (!chosen) {
@@ -90,7 +106,9 @@ export function identifyBootloader(image: ImageLike, part: Part): BootloaderIden
   if (!chosen) return undefined;
 
   const bootStart = flashEnd - chosen.size;
-  const inside = segments.filter((s) => s.address >= bootStart);
+  const inside = segments
+    .filter((s) => s.address + s.data.length > bootStart)
+    .map((s) => (s.address >= bootStart ? s : { address: bootStart, data: s.data.subarray(bootStart - s.address) }));
   const dataStart = Math.min(...inside.map((s) => s.address));
   const byteCount = inside.reduce((n, s) => n + s.data.length, 0);
   const hasApplication = segments.some((s) => s.address < bootStart);

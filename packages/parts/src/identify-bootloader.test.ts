@@ -1,0 +1,123 @@
+import { MemoryImage } from '@ispkit/ihex';
+import { describe, expect, test } from 'vitest';
+import { identifyBootloader } from './identify-bootloader.js';
+import { at90usb1286, atmega32u4 } from './parts/usb-megas.js';
+
+/** Deterministic non-blank filler (never a USB descriptor: no 0x12 0x01 pair). */
+function code(length: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) out[i] = ((i * 7 + seed) % 250) + 2;
+  return out;
+}
+
+/** A USB device descriptor as bootloaders store it (bcdUSB 1.10 / 2.00, EP0 64 or 8 bytes). */
+function deviceDescriptor(vid: number, pid: number): Uint8Array {
+  return new Uint8Array([0x12, 0x01, 0x10, 0x01, 0x02, 0x00, 0x00, 0x40, vid & 0xff, vid >> 8, pid & 0xff, pid >> 8, 0x01, 0x00, 0x01, 0x02, 0x03, 0x01]);
+}
+
+function image(...segs: [number, Uint8Array][]): MemoryImage {
+  return MemoryImage.fromSegments(segs.map(([address, data]) => ({ address, data })));
+}
+
+describe('bootloader-only images', () => {
+  test('4 KB at 0x7000 with a SparkFun Pro Micro 5 V descriptor → BOOTSZ=00, Caterina 5 V first', () => {
+    const data = code(4096);
+    data.set(deviceDescriptor(0x1b4f, 0x9205), 0x600);
+    const id = identifyBootloader(image([0x7000, data]), atmega32u4)!;
+    expect(id).toMatchObject({
+      bootsz: 0,
+      bootStart: 0x7000,
+      bootSize: 4096,
+      bootrst: true,
+      suggestedHigh: 0x98,
+      entryAtBootStart: true,
+      dataStart: 0x7000,
+      dataEnd: 0x8000,
+      byteCount: 4096,
+      hasApplication: false,
+      usb: { vid: 0x1b4f, pid: 0x9205 },
+    });
+    expect(id.presets.map((p) => p.id)).toEqual(['caterina-5v', 'atmel-dfu', 'qmk-dfu', 'caterina-3v3']);
+    expect(id.summary).toBe(
+      'bootloader in the 4 KB boot section at 0x7000: needs BOOTSZ=00 and BOOTRST programmed; region of Caterina (5 V, 16 MHz) / ' +
+        'Atmel DFU / QMK DFU / Caterina (3.3 V, 8 MHz) (USB 0x1B4F:0x9205 matches Caterina (5 V, 16 MHz))',
+    );
+  });
+
+  test('an Atmel DFU descriptor ranks the DFU presets first', () => {
+    const data = code(3500);
+    data.set(deviceDescriptor(0x03eb, 0x2ff4), 100);
+    const id = identifyBootloader(image([0x7000, data]), atmega32u4)!;
+    expect(id.presets.map((p) => p.id).slice(0, 2)).toEqual(['atmel-dfu', 'qmk-dfu']);
+    expect(id.dataEnd).toBe(0x7000 + 3500);
+  });
+
+  test('a bootloader shorter than its section, with a gap, still needs the section it starts at', () => {
+    // DFU-like: code from 0x7000, then a signature block near the top of flash.
+    const id = identifyBootloader(image([0x7000, code(0xc00)], [0x7f80, code(0x80, 3)]), atmega32u4)!;
+    expect([id.bootsz, id.bootStart, id.entryAtBootStart, id.byteCount]).toEqual([0, 0x7000, true, 0xc80]);
+    expect(id.usb).toBeUndefined();
+  });
+
+  test('512 B at 0x7E00 → BOOTSZ=11, HalfKay region', () => {
+    const id = identifyBootloader(image([0x7e00, code(512)]), atmega32u4)!;
+    expect([id.bootsz, id.bootStart, id.bootSize, id.suggestedHigh]).toEqual([3, 0x7e00, 512, 0x9e]);
+    expect(id.presets.map((p) => p.id)).toEqual(['halfkay']);
+  });
+
+  test('2 KB at 0x7800 → BOOTSZ=01, no preset of that size', () => {
+    const id = identifyBootloader(image([0x7800, code(2048)]), atmega32u4)!;
+    expect([id.bootsz, id.bootStart, id.presets]).toEqual([1, 0x7800, []]);
+    expect(id.summary).toBe('bootloader in the 2 KB boot section at 0x7800: needs BOOTSZ=01 and BOOTRST programmed');
+  });
+
+  test('data in the boot area but not at a section start: smallest section holding it, with a warning', () => {
+    const id = identifyBootloader(image([0x7100, code(0x100)]), atmega32u4)!;
+    expect([id.bootsz, id.bootStart, id.entryAtBootStart, id.dataStart]).toEqual([0, 0x7000, false, 0x7100]);
+    expect(id.summary).toMatch(/\(warning: its data starts at 0x7100, not at the section start\)/);
+  });
+});
+
+describe('merged images', () => {
+  test('application + HalfKay', () => {
+    const id = identifyBootloader(image([0, code(0x5000)], [0x7e00, code(512)]), atmega32u4)!;
+    expect([id.bootsz, id.hasApplication, id.byteCount, id.dataStart]).toEqual([3, true, 512, 0x7e00]);
+    expect(id.summary).toMatch(/^application \+ bootloader in the 512 B boot section at 0x7E00/);
+  });
+
+  test('application ending right at 0x7000 + a 4 KB bootloader: one segment, told apart by its vector table', () => {
+    const boot = code(0x1000, 5);
+    for (let v = 0; v < 43; v++) boot.set([0x0c, 0x94, 0x56 + v, 0x38], v * 4); // jmp 0x70AC + ...
+    const merged = image([0, code(0x7000)], [0x7000, boot]);
+    expect(merged.segments).toHaveLength(1);
+    const id = identifyBootloader(merged, atmega32u4)!;
+    expect([id.bootsz, id.bootStart, id.hasApplication, id.byteCount, id.dataStart]).toEqual([0, 0x7000, true, 0x1000, 0x7000]);
+    // Without the vector table, the same bytes are just a 32 KB application.
+    expect(identifyBootloader(image([0, code(0x8000)]), atmega32u4)).toBeUndefined();
+  });
+
+  test('large application + HalfKay: the application crossing 0x7000 does not hide the 512 B section', () => {
+    const id = identifyBootloader(image([0, code(0x7100)], [0x7e00, code(512)]), atmega32u4)!;
+    expect([id.bootsz, id.hasApplication]).toEqual([3, true]);
+  });
+});
+
+describe('not a bootloader', () => {
+  test('an application at 0', () => {
+    expect(identifyBootloader(image([0, code(0x3000)]), atmega32u4)).toBeUndefined();
+  });
+
+  test('an application that runs into the boot area without a break', () => {
+    expect(identifyBootloader(image([0, code(0x7200)]), atmega32u4)).toBeUndefined();
+  });
+
+  test('empty image, and data beyond the end of flash', () => {
+    expect(identifyBootloader(MemoryImage.fromSegments([]), atmega32u4)).toBeUndefined();
+    expect(identifyBootloader(image([0x7e00, code(1024)]), atmega32u4)).toBeUndefined();
+  });
+});
+
+test('AT90USB1286: 1 KB at 0x1FC00 → BOOTSZ=11, no 32U4 presets', () => {
+  const id = identifyBootloader(image([0x1fc00, code(1024)]), at90usb1286)!;
+  expect([id.bootsz, id.bootStart, id.bootSize, id.presets]).toEqual([3, 0x1fc00, 1024, []]);
+});
