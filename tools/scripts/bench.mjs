@@ -17,7 +17,7 @@ import { root } from './bench/modules.mjs';
 import { makeWorkloads, targets } from './bench/workloads.mjs';
 import { runAvrdudeRow } from './bench/avrdude-row.mjs';
 import { runIspkitRow } from './bench/ispkit-row.mjs';
-import { renderText } from './bench/table.mjs';
+import { renderMarkdown, renderText } from './bench/table.mjs';
 import { violationCount } from './bench/measure.mjs';
 
 const { values: opts } = parseArgs({
@@ -103,6 +103,8 @@ const results = {
 const out = opts.out ?? join(root, 'bench/results.json');
 mkdirSync(join(out, '..'), { recursive: true });
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+// The same table as markdown beside the JSON, for the README.
+writeFileSync(out.replace(/\.json$/, '') + '.md', `${renderMarkdown(rows)}\n`);
 console.log(renderText(rows));
 log(`wrote ${out} (${results.wallSecondsTotal.toFixed(0)} s wall)`);
 process.exit(rows.some((r) => r.error) ? 1 : 0);

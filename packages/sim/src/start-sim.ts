@@ -87,6 +87,8 @@ export interface Sim {
   bootCheck(opts?: { timeoutMs?: number }): Promise<BootResult>;
   /** Every JSON event the harness printed so far. */
   readonly events: readonly HarnessEvent[];
+  /** Settles when the harness process ends, for whatever reason (stop(), a crash, --max-sim-seconds). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; message?: string }>;
   /** Quits the harness (dumps, exit event), waits for it, removes temp files and the link. Safe to call twice. */
   stop(): Promise<SimStats | undefined>;
 }
@@ -185,6 +187,7 @@ export async function startSim(options: SimOptions): Promise<Sim> {
     usb: ready.usb as Sim['usb'],
     config: { board: board.id, fCpu: board.fCpu, resetPin: board.resetPin, firmware, target: target.id, args },
     events: proc.events,
+    exited: proc.exited.then((info) => ({ ...info, message: proc.running ? undefined : proc.tail().split('\n').at(-1) || undefined })),
     stats,
     targetImage: () => dump('flash'),
     eepromImage: () => dump('eeprom'),
