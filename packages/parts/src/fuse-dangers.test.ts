@@ -1,3 +1,4 @@
+import { MemoryImage } from '@ispkit/ihex';
 import { describe, expect, test } from 'vitest';
 import { bootloaderPresets } from './bootloader-presets.js';
 import { compareFuse, fuseMask } from './compare-fuse.js';
@@ -71,6 +72,38 @@ describe('fuseWarnings', () => {
     expect(fuseWarnings(atmega328p, { low: 0xe3 })[0]?.message).toMatch(/^internal 128 kHz oscillator: ISP then needs a very slow SCK/);
     expect(fuseWarnings(atmega328p, { ext: 0xfb })[0]).toMatchObject({ field: 'BODLEVEL', message: 'BODLEVEL=011 is reserved on ATmega328P' });
     expect(fuseWarnings(atmega32u4, { ext: 0xfb })).toEqual([]);
+  });
+});
+
+describe('fuseWarnings with the image to be written', () => {
+  const blob = (address: number, length: number) => MemoryImage.fromSegments([{ address, data: new Uint8Array(length).fill(0x11) }]);
+  const app = blob(0, 0x4000);
+  const appAndCaterina = MemoryImage.fromSegments([
+    { address: 0, data: new Uint8Array(0x4000).fill(0x11) },
+    { address: 0x7000, data: new Uint8Array(0x1000).fill(0x22) },
+  ]);
+
+  test('BOOTRST programmed with no bootloader in the image', () => {
+    expect(fuseWarnings(atmega32u4, { high: 0xd8 }, { image: app })).toEqual([
+      {
+        fuse: 'high',
+        field: 'BOOTRST',
+        message: 'BOOTRST programmed but the image has nothing at the boot section start 0x7000: reset would run erased flash',
+      },
+    ]);
+    expect(fuseWarnings(atmega32u4, { high: 0xd9 }, { image: app })).toEqual([]);
+  });
+
+  test('BOOTSZ that does not match the bootloader', () => {
+    expect(fuseWarnings(atmega32u4, { high: 0xde }, { image: appAndCaterina })).toEqual([
+      {
+        fuse: 'high',
+        field: 'BOOTSZ',
+        message: "BOOTSZ puts the boot section at 0x7E00 but the image's bootloader starts at 0x7000 (needs BOOTSZ=00)",
+      },
+    ]);
+    expect(fuseWarnings(atmega32u4, { high: 0xd8 }, { image: appAndCaterina })).toEqual([]);
+    expect(fuseWarnings(atmega32u4, { high: 0xde }, { image: blob(0x7e00, 0x200) })).toEqual([]);
   });
 });
 

@@ -3,6 +3,7 @@
  * worth a word (warnings). Both read the part's field tables; a field a part does not have is never reported.
  */
 import { checkFuseByte, fieldValue } from './fuse-fields.js';
+import { identifyBootloader, type ImageLike } from './identify-bootloader.js';
 import type { FuseName, Part } from './part.js';
 
 export interface FuseIssue {
@@ -67,9 +68,36 @@ export function fuseDangers(part: Part, fuses: PartialFuses): FuseIssue[] {
   return issues;
 }
 
-/** Milder findings: things that work but surprise people. */
-export function fuseWarnings(part: Part, fuses: PartialFuses): FuseIssue[] {
+function hex(n: number): string {
+  return `0x${n.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * Milder findings: things that work but surprise people. With `image` (the flash about to be written), also
+ * checks that BOOTRST/BOOTSZ fit the bootloader it carries.
+ */
+export function fuseWarnings(part: Part, fuses: PartialFuses, opts: { image?: ImageLike } = {}): FuseIssue[] {
   const issues: FuseIssue[] = [];
+  if (fuses.high !== undefined && opts.image) {
+    const high = checkFuseByte('high', fuses.high);
+    const bootsz = (high >> 1) & 0x03;
+    const bootStart = part.flash.size - part.bootSections.find((s) => s.bootsz === bootsz)!.size;
+    const boot = identifyBootloader(opts.image, part);
+    const hasDataAt = opts.image.segments.some((s) => bootStart >= s.address && bootStart < s.address + s.data.length);
+    if (boot && boot.bootStart !== bootStart) {
+      issues.push({
+        fuse: 'high',
+        field: 'BOOTSZ',
+        message: `BOOTSZ puts the boot section at ${hex(bootStart)} but the image's bootloader starts at ${hex(boot.bootStart)} (needs BOOTSZ=${boot.bootsz.toString(2).padStart(2, '0')})`,
+      });
+    } else if ((high & 0x01) === 0 && !hasDataAt) {
+      issues.push({
+        fuse: 'high',
+        field: 'BOOTRST',
+        message: `BOOTRST programmed but the image has nothing at the boot section start ${hex(bootStart)}: reset would run erased flash`,
+      });
+    }
+  }
   if (fuses.low !== undefined) {
     const low = checkFuseByte('low', fuses.low);
     const cksel = low & 0x0f;

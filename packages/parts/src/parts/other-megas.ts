@@ -57,7 +57,7 @@ export const atmega328p = {
       fields: [
         bit('RSTDISBL', 0x80, 'External reset disable', 'Programmed: RESET becomes an I/O pin and ISP stops working (high-voltage programming needed).'),
         bit('DWEN', 0x40, 'debugWIRE', 'Programmed: debugWIRE takes over RESET; ISP stops working until debugWIRE turns itself off.'),
-        bit('SPIEN', 0x20, 'Serial programming (ISP)', 'Must stay programmed: unprogrammed it locks ISP out (high-voltage programming needed).'),
+        bit('SPIEN', 0x20, 'Serial programming (ISP)', 'Must stay programmed: unprogrammed it locks ISP out (high-voltage programming needed). The datasheet says ISP cannot change it; never send it unprogrammed anyway.'),
         bit('WDTON', 0x10, 'Watchdog always on', 'Programmed: the watchdog runs always; firmware must keep resetting it.'),
         bit('EESAVE', 0x08, 'Preserve EEPROM on chip erase', 'Programmed: chip erase leaves EEPROM untouched.'),
         bootszField(m328pFlash.size, bootSections(512)),
@@ -106,7 +106,7 @@ export const atmega2560 = {
       fields: [
         bit('OCDEN', 0x80, 'On-chip debug', 'Programmed: on-chip debugging over JTAG (raises power use); leave unprogrammed.'),
         bit('JTAGEN', 0x40, 'JTAG interface', 'Programmed: PF4..PF7 are the JTAG port at reset, not I/O.'),
-        bit('SPIEN', 0x20, 'Serial programming (ISP)', 'Must stay programmed: unprogrammed it locks ISP out (high-voltage programming needed).'),
+        bit('SPIEN', 0x20, 'Serial programming (ISP)', 'Must stay programmed: unprogrammed it locks ISP out (high-voltage programming needed). The datasheet says ISP cannot change it; never send it unprogrammed anyway.'),
         bit('WDTON', 0x10, 'Watchdog always on', 'Programmed: the watchdog runs always; firmware must keep resetting it.'),
         bit('EESAVE', 0x08, 'Preserve EEPROM on chip erase', 'Programmed: chip erase leaves EEPROM untouched.'),
         bootszField(m2560Flash.size, bootSections(1024)),

@@ -47,7 +47,7 @@ function highFuse(factory: number, flashSize: number, smallestBoot: number): Fus
     fields: [
       bit('OCDEN', 0x80, 'On-chip debug', 'Programmed: on-chip debugging over JTAG (raises power use); leave unprogrammed.'),
       bit('JTAGEN', 0x40, 'JTAG interface', 'Programmed: PF4..PF7 are the JTAG port at reset, not I/O (keyboards often need them as I/O).'),
-      bit('SPIEN', 0x20, 'Serial programming (ISP)', 'Must stay programmed: unprogrammed it locks ISP out (high-voltage programming needed).'),
+      bit('SPIEN', 0x20, 'Serial programming (ISP)', 'Must stay programmed: unprogrammed it locks ISP out (high-voltage programming needed). The datasheet says ISP cannot change it; never send it unprogrammed anyway.'),
       bit('WDTON', 0x10, 'Watchdog always on', 'Programmed: the watchdog runs always; firmware must keep resetting it.'),
       bit('EESAVE', 0x08, 'Preserve EEPROM on chip erase', 'Programmed: chip erase leaves EEPROM untouched.'),
       bootszField(flashSize, bootSections(smallestBoot)),
