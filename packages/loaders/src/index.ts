@@ -14,3 +14,22 @@ export {
   type HalfKayProgramOptions,
   type HalfKayResult,
 } from './program-halfkay.js';
+export {
+  installProgrammer,
+  describeSerialPort,
+  type InstallDevices,
+  type InstallEvent,
+  type InstallOptions,
+  type InstallResult,
+  type ProgrammerBoard,
+  type SerialPortInfo,
+} from './install-programmer.js';
+export { serialPermissionHint, hidPermissionHint } from './permission-hints.js';
+export {
+  caterinaBootloaderIds,
+  caterinaSketchIds,
+  halfKayId,
+  teensySerialId,
+  formatUsbId,
+  type UsbId,
+} from './usb-ids.js';

@@ -1,0 +1,367 @@
+/**
+ * `ispkit programmer install` without the I/O: find the board, get it into its bootloader, write (and for
+ * Caterina read back) the firmware, start it, and check that it answers as an ISP programmer. Every device access
+ * goes through the injected `InstallDevices`, and every wait through the injected clock, so the whole flow runs
+ * against the bootloader models in tests.
+ */
+import { Stk500Client } from '@ispkit/stk500';
+import type { ByteStream } from './byte-stream.js';
+import { systemClock, type Clock } from './clock.js';
+import { assertImageFits, type FlashImage } from './flash-image.js';
+import type { HidDevice, HidDeviceInfo } from './hid-device.js';
+import { LoaderError, hex } from './loader-error.js';
+import { programAvr109 } from './program-avr109.js';
+import { programHalfKay } from './program-halfkay.js';
+import type { LoaderProgress } from './progress.js';
+import { caterinaBootloaderIds, caterinaSketchIds, findId, formatUsbId, halfKayId, matchesId, teensySerialId } from './usb-ids.js';
+
+export interface SerialPortInfo {
+  path: string;
+  vendorId?: number;
+  productId?: number;
+  manufacturer?: string;
+  /** USB product string when the platform reports it. */
+  product?: string;
+  serialNumber?: string;
+}
+
+export interface InstallDevices {
+  listSerialPorts(): Promise<SerialPortInfo[]>;
+  /** Open a port to talk over. Rejects with LoaderError 'permission' when the OS refuses access. */
+  openSerial(path: string, baudRate: number): Promise<ByteStream>;
+  /** Open at `baudRate`, drop DTR, close: the request to reboot into the bootloader. */
+  touchSerial(path: string, baudRate: number): Promise<void>;
+  listHid(): Promise<HidDeviceInfo[]>;
+  /** Rejects with LoaderError 'permission' when the OS refuses access. */
+  openHid(path: string): Promise<HidDevice>;
+}
+
+export interface ProgrammerBoard {
+  id: string;
+  /** Human name, e.g. 'Pro Micro 5 V (16 MHz)'. */
+  name: string;
+  bootloader: 'caterina' | 'halfkay';
+  /** First flash byte the bootloader owns (0x7000 Caterina, 0x7E00 HalfKay). */
+  bootloaderStart: number;
+  /** How ispkit's firmware enumerates (USB serial). */
+  firmwareUsb: { vendorId: number; productId: number; manufacturer?: string };
+}
+
+export type InstallEvent =
+  /** What the flow is doing or found, one lowercase sentence. */
+  | { type: 'step'; message: string }
+  /** Something the user has to do now (press RESET, the button). */
+  | { type: 'action'; message: string }
+  | { type: 'progress'; progress: LoaderProgress };
+
+export interface InstallOptions {
+  board: ProgrammerBoard;
+  image: FlashImage;
+  /** The board's serial port (`-P`), when the user named it. */
+  port?: string;
+  devices: InstallDevices;
+  clock?: Clock;
+  onEvent?: (event: InstallEvent) => void;
+  /** After a 1200/134-baud touch: how long to wait for the bootloader (Caterina's window is ~8 s). */
+  touchWaitMs?: number;
+  /** How long to wait for the user to reset the board by hand. */
+  manualWaitMs?: number;
+  /** After the install: how long to wait for the new firmware's port. */
+  firmwareWaitMs?: number;
+  pollMs?: number;
+}
+
+export interface InstallResult {
+  /** The board was already in its bootloader when the install started. */
+  alreadyInBootloader: boolean;
+  /** Where the bootloader was found (serial path or HID path). */
+  bootloaderPath: string;
+  bytesWritten: number;
+  /** Caterina installs are read back; HalfKay cannot read, so only the sign-on vouches for the image. */
+  readBack: boolean;
+  programmerPort: string;
+  signOn: string;
+}
+
+const SIGNATURE_32U4 = [0x1e, 0x95, 0x87] as const;
+const EXPECTED_SIGN_ON = 'AVR ISP';
+
+export async function installProgrammer(opts: InstallOptions): Promise<InstallResult> {
+  const ctx = new Context(opts);
+  assertImageFits(
+    opts.image,
+    opts.board.bootloaderStart,
+    `the ${opts.board.name}'s application area (the bootloader occupies ${hex(opts.board.bootloaderStart)}-0x7fff)`,
+  );
+  return opts.board.bootloader === 'caterina' ? installCaterina(ctx) : installHalfKay(ctx);
+}
+
+class Context {
+  readonly clock: Clock;
+  readonly devices: InstallDevices;
+  readonly touchWaitMs: number;
+  readonly manualWaitMs: number;
+  readonly firmwareWaitMs: number;
+  readonly pollMs: number;
+
+  constructor(readonly opts: InstallOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.devices = opts.devices;
+    this.touchWaitMs = opts.touchWaitMs ?? 8000;
+    this.manualWaitMs = opts.manualWaitMs ?? 30000;
+    this.firmwareWaitMs = opts.firmwareWaitMs ?? 10000;
+    this.pollMs = opts.pollMs ?? 200;
+  }
+
+  get board(): ProgrammerBoard {
+    return this.opts.board;
+  }
+
+  step(message: string): void {
+    this.opts.onEvent?.({ type: 'step', message });
+  }
+
+  action(message: string): void {
+    this.opts.onEvent?.({ type: 'action', message });
+  }
+
+  progress(progress: LoaderProgress): void {
+    this.opts.onEvent?.({ type: 'progress', progress });
+  }
+
+  isOurFirmware(p: SerialPortInfo): boolean {
+    const fw = this.board.firmwareUsb;
+    if (!matchesId(p, fw)) return false;
+    return fw.manufacturer === undefined || p.manufacturer === undefined || p.manufacturer === fw.manufacturer;
+  }
+
+  /** Poll `probe` until it returns something or `ms` pass. */
+  async waitFor<T>(ms: number, probe: () => Promise<T | undefined>): Promise<T | undefined> {
+    const end = this.clock.now() + ms;
+    for (;;) {
+      const found = await probe();
+      if (found !== undefined) return found;
+      if (this.clock.now() >= end) return undefined;
+      await this.clock.sleep(Math.min(this.pollMs, Math.max(1, end - this.clock.now())));
+    }
+  }
+}
+
+export function describeSerialPort(p: SerialPortInfo): string {
+  const who = [p.manufacturer, p.product].filter(Boolean).join(' ');
+  return `${p.path} (${formatUsbId(p)}${who ? ' ' + who : ''})`;
+}
+
+function seenList(ports: SerialPortInfo[], hid: HidDeviceInfo[] = []): string {
+  const all = [...ports.map(describeSerialPort), ...hid.map((d) => `HID ${formatUsbId(d)}${d.product ? ' ' + d.product : ''}`)];
+  return all.length === 0 ? 'no USB serial ports or HID devices at all' : `seen: ${all.join(', ')}`;
+}
+
+// ---------------------------------------------------------------------------------------------- Caterina
+
+async function installCaterina(ctx: Context): Promise<InstallResult> {
+  const { devices } = ctx;
+  const before = await devices.listSerialPorts();
+  let alreadyInBootloader = false;
+  let bootPort: SerialPortInfo | undefined;
+
+  const named = ctx.opts.port === undefined ? undefined : before.find((p) => p.path === ctx.opts.port);
+  if (ctx.opts.port !== undefined && !named) {
+    throw new LoaderError('no-board', `no serial port ${ctx.opts.port}; ${seenList(before)}`);
+  }
+  const inBootloader = named ? (findId(named, caterinaBootloaderIds) ? [named] : []) : before.filter((p) => findId(p, caterinaBootloaderIds));
+  if (inBootloader.length > 1) {
+    throw new LoaderError('no-board', `several boards are in their bootloader (${inBootloader.map((p) => p.path).join(', ')}); name one with -P`);
+  }
+  if (inBootloader.length === 1) {
+    bootPort = inBootloader[0]!;
+    alreadyInBootloader = true;
+    ctx.step(`found the ${ctx.board.name} already in its bootloader on ${describeSerialPort(bootPort)}`);
+  } else {
+    const candidates = named ? [named] : before.filter((p) => ctx.isOurFirmware(p) || findId(p, caterinaSketchIds));
+    if (candidates.length > 1) {
+      throw new LoaderError('no-board', `more than one possible ${ctx.board.name}: ${candidates.map(describeSerialPort).join(', ')}; name one with -P`);
+    }
+    const touched = candidates[0];
+    if (touched) {
+      ctx.step(`found ${describeSerialPort(touched)}; rebooting it into Caterina (1200-baud touch)`);
+      await devices.touchSerial(touched.path, 1200);
+      bootPort = await ctx.waitFor(ctx.touchWaitMs, () => findNewCaterina(devices, before, touched));
+      if (!bootPort) {
+        ctx.action(
+          `the ${ctx.board.name} did not enter its bootloader: double-tap RESET now (short RST to GND twice within a second)`,
+        );
+      }
+    } else {
+      ctx.action(
+        `no running ${ctx.board.name} found (${seenList(before)}): double-tap RESET now (short RST to GND twice within a second)`,
+      );
+    }
+    bootPort ??= await ctx.waitFor(ctx.manualWaitMs, () => findNewCaterina(devices, before, undefined));
+    if (!bootPort) {
+      const now = await devices.listSerialPorts();
+      throw new LoaderError(
+        touched ? 'no-bootloader' : 'no-board',
+        `no Caterina bootloader appeared within ${Math.round((ctx.manualWaitMs + (touched ? ctx.touchWaitMs : 0)) / 1000)} s (${seenList(now)}); ` +
+          `plug the ${ctx.board.name} in, double-tap RESET and run the command again within 8 s`,
+      );
+    }
+    ctx.step(`Caterina is up on ${describeSerialPort(bootPort)}`);
+  }
+
+  // Our firmware ports present now are not the board's (it is in its bootloader): remember them.
+  const otherProgrammers = new Set((await devices.listSerialPorts()).filter((p) => ctx.isOurFirmware(p)).map((p) => p.path));
+  const stream = await devices.openSerial(bootPort.path, 57600);
+  let written;
+  try {
+    written = await programAvr109(stream, ctx.opts.image, {
+      appLimit: ctx.board.bootloaderStart,
+      expectedSignature: SIGNATURE_32U4,
+      onProgress: (p) => ctx.progress(p),
+    });
+  } catch (err) {
+    throw failedInstall(ctx, err, 'double-tap RESET and run the command again within 8 s');
+  } finally {
+    await stream.close().catch(() => undefined);
+  }
+  ctx.step(`wrote and verified ${written.bytesWritten} bytes; starting the new firmware`);
+  const signed = await confirmProgrammer(ctx, otherProgrammers);
+  return {
+    alreadyInBootloader,
+    bootloaderPath: bootPort.path,
+    bytesWritten: written.bytesWritten,
+    readBack: true,
+    ...signed,
+  };
+}
+
+/** A Caterina port that was not there before the touch (or is there under a bootloader id). */
+async function findNewCaterina(devices: InstallDevices, before: SerialPortInfo[], touched: SerialPortInfo | undefined): Promise<SerialPortInfo | undefined> {
+  const ports = await devices.listSerialPorts();
+  const byId = ports.find((p) => findId(p, caterinaBootloaderIds));
+  if (byId) return byId;
+  if (!touched) return undefined;
+  // A clone with unknown ids: a port that is new, and not the sketch/firmware coming straight back.
+  const known = new Set(before.map((p) => p.path));
+  return ports.find((p) => !known.has(p.path) && !(sameId(p, touched) || findId(p, caterinaSketchIds)));
+}
+
+function sameId(a: SerialPortInfo, b: SerialPortInfo): boolean {
+  return a.vendorId !== undefined && a.vendorId === b.vendorId && a.productId === b.productId;
+}
+
+// ----------------------------------------------------------------------------------------------- HalfKay
+
+async function installHalfKay(ctx: Context): Promise<InstallResult> {
+  const { devices } = ctx;
+  const findHalfKay = async (): Promise<HidDeviceInfo | undefined> => (await devices.listHid()).find((d) => matchesId(d, halfKayId));
+  let alreadyInBootloader = false;
+  let hk = await findHalfKay();
+  if (hk) {
+    alreadyInBootloader = true;
+    ctx.step(`found the ${ctx.board.name} already in HalfKay`);
+  } else {
+    const ports = await devices.listSerialPorts();
+    let target: SerialPortInfo | undefined;
+    if (ctx.opts.port !== undefined) {
+      target = ports.find((p) => p.path === ctx.opts.port);
+      if (!target) throw new LoaderError('no-board', `no serial port ${ctx.opts.port}; ${seenList(ports)}`);
+    } else {
+      const ours = ports.filter((p) => ctx.isOurFirmware(p));
+      const candidates = ours.length > 0 ? ours : ports.filter((p) => matchesId(p, teensySerialId));
+      if (candidates.length > 1) {
+        throw new LoaderError('no-board', `more than one possible ${ctx.board.name}: ${candidates.map(describeSerialPort).join(', ')}; name one with -P`);
+      }
+      target = candidates[0];
+    }
+    if (target) {
+      ctx.step(`found ${describeSerialPort(target)}; rebooting it into HalfKay (134-baud request)`);
+      await devices.touchSerial(target.path, 134);
+      hk = await ctx.waitFor(ctx.touchWaitMs, findHalfKay);
+      if (!hk) ctx.action(`the ${ctx.board.name} did not enter HalfKay: press its pushbutton now`);
+    } else {
+      ctx.action(`no running ${ctx.board.name} found (${seenList(ports)}): press the pushbutton on the Teensy now`);
+    }
+    hk ??= await ctx.waitFor(ctx.manualWaitMs, findHalfKay);
+    if (!hk) {
+      const [nowPorts, nowHid] = [await devices.listSerialPorts(), await devices.listHid()];
+      throw new LoaderError(
+        target ? 'no-bootloader' : 'no-board',
+        `no Teensy bootloader (HalfKay, USB 16c0:0478) appeared (${seenList(nowPorts, nowHid)}); ` +
+          `plug the ${ctx.board.name} in and press its pushbutton`,
+      );
+    }
+    ctx.step(`HalfKay is up`);
+  }
+
+  const otherProgrammers = new Set((await devices.listSerialPorts()).filter((p) => ctx.isOurFirmware(p)).map((p) => p.path));
+  const device = await devices.openHid(hk.path);
+  let written;
+  try {
+    written = await programHalfKay(device, ctx.opts.image, {
+      codeSize: ctx.board.bootloaderStart,
+      blockSize: 128,
+      clock: ctx.clock,
+      onProgress: (p) => ctx.progress(p),
+    });
+  } catch (err) {
+    throw failedInstall(ctx, err, 'press the pushbutton on the Teensy and run the command again');
+  } finally {
+    await device.close().catch(() => undefined);
+  }
+  ctx.step(`wrote ${written.bytesWritten} bytes; starting the new firmware`);
+  const signed = await confirmProgrammer(ctx, otherProgrammers);
+  return { alreadyInBootloader, bootloaderPath: hk.path, bytesWritten: written.bytesWritten, readBack: false, ...signed };
+}
+
+// ------------------------------------------------------------------------------------------------ common
+
+function failedInstall(ctx: Context, err: unknown, retry: string): unknown {
+  if (!(err instanceof LoaderError) || err.code === 'image-too-big' || err.code === 'unsupported') return err;
+  return new LoaderError(
+    err.code,
+    `install failed, the ${ctx.board.name} is not programmed: ${err.message}; ${retry}`,
+    err.address,
+    { cause: err },
+  );
+}
+
+/** Wait for the new firmware's port and check it answers the STK500 sign-on as an ISP programmer. */
+async function confirmProgrammer(ctx: Context, otherProgrammers: Set<string>): Promise<{ programmerPort: string; signOn: string }> {
+  const port = await ctx.waitFor(ctx.firmwareWaitMs, async () =>
+    (await ctx.devices.listSerialPorts()).find((p) => ctx.isOurFirmware(p) && !otherProgrammers.has(p.path)),
+  );
+  if (!port) {
+    const now = await ctx.devices.listSerialPorts();
+    throw new LoaderError(
+      'sign-on-failed',
+      `the firmware was written but no ispkit programmer port (${formatUsbId(ctx.board.firmwareUsb)}) appeared within ` +
+        `${Math.round(ctx.firmwareWaitMs / 1000)} s (${seenList(now)}); unplug and replug the ${ctx.board.name}, then run 'ispkit probe'`,
+    );
+  }
+  ctx.step(`new firmware enumerated as ${describeSerialPort(port)}; checking its sign-on`);
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (attempt > 0) await ctx.clock.sleep(500);
+    let stream: ByteStream | undefined;
+    try {
+      stream = await ctx.devices.openSerial(port.path, 115200);
+      const client = new Stk500Client(stream, { syncAttempts: 5 });
+      await client.getSync();
+      const signOn = await client.signOn();
+      if (signOn !== EXPECTED_SIGN_ON) {
+        throw new LoaderError('sign-on-failed', `${port.path} signed on as ${JSON.stringify(signOn)}, not "${EXPECTED_SIGN_ON}"`);
+      }
+      return { programmerPort: port.path, signOn };
+    } catch (err) {
+      if (err instanceof LoaderError && err.code === 'permission') throw err;
+      lastError = err;
+    } finally {
+      await stream?.close().catch(() => undefined);
+    }
+  }
+  const detail = lastError instanceof Error ? lastError.message : String(lastError);
+  throw new LoaderError('sign-on-failed', `the new firmware on ${port.path} does not answer as an ISP programmer: ${detail}`, undefined, {
+    cause: lastError,
+  });
+}
