@@ -1,0 +1,63 @@
+import { mergeImages, type MemoryImage } from '@ispkit/ihex';
+import { identifyBootloader, type BootloaderIdentity, type Part } from '@ispkit/parts';
+import { CliError } from './cli-error.js';
+import { checkWithinFlash } from './load-input.js';
+import { formatBytes, hexAddr } from './output/format.js';
+
+export interface MergeResult {
+  merged: MemoryImage;
+  bootloader: BootloaderIdentity;
+  firmwareEnd: number;
+  /** Human lines explaining the result. */
+  summary: string[];
+}
+
+function bootSectionList(part: Part): string {
+  return [...part.bootSections]
+    .sort((a, b) => a.size - b.size)
+    .map((s) => `${hexAddr(part.flash.size - s.size)} (${formatBytes(s.size)}, BOOTSZ=${s.bootsz.toString(2).padStart(2, '0')})`)
+    .join(', ');
+}
+
+/**
+ * The checks of "delete the EOF line and paste the bootloader", done properly: both images inside flash, the
+ * bootloader inside one of the part's boot sections (which BOOTSZ it needs), the firmware below that section,
+ * no differing overlap. Pure: images in, merged image + explanation out; throws CliError.
+ */
+export function planMerge(part: Part, firmware: { name: string; image: MemoryImage }, bootloader: { name: string; image: MemoryImage }): MergeResult {
+  checkWithinFlash(firmware.image, firmware.name, part);
+  checkWithinFlash(bootloader.image, bootloader.name, part);
+  const identity = identifyBootloader(bootloader.image, part);
+  if (!identity || identity.hasApplication) {
+    const swapped = identifyBootloader(firmware.image, part);
+    const swapHint = swapped && !swapped.hasApplication ? `; it looks like the arguments are swapped: give the firmware first, then the bootloader` : '';
+    throw new CliError(
+      `${bootloader.name} (${hexAddr(bootloader.image.minAddress)}..${hexAddr(bootloader.image.endAddress - 1)}) is not inside a boot section of ${part.name}; boot sections start at ${bootSectionList(part)}${swapHint}`,
+      { code: 'not-a-bootloader', hint: 'check that the second file is a bootloader built for this part' },
+    );
+  }
+  // Differing overlap is a conflict naming both files (mergeImages); identical overlap means the firmware already
+  // carries this bootloader, which is fine; firmware bytes in the boot section where the bootloader has none are not.
+  const notes: string[] = [];
+  if (firmware.image.endAddress > identity.bootStart) {
+    const top = firmware.image.slice(identity.bootStart, part.flash.size);
+    const stray = top.segments.flatMap((s) => {
+      for (let i = 0; i < s.data.length; i++) if (bootloader.image.byteAt(s.address + i) === undefined) return [s.address + i];
+      return [];
+    });
+    if (stray.length > 0) {
+      throw new CliError(
+        `${firmware.name} reaches ${hexAddr(firmware.image.endAddress - 1)}, into the ${formatBytes(identity.bootSize)} boot section at ${hexAddr(identity.bootStart)} that ${bootloader.name} needs (first byte there at ${hexAddr(stray[0]!)})`,
+        { code: 'firmware-too-large', hint: `the application must end below ${hexAddr(identity.bootStart)} (at most ${formatBytes(identity.bootStart)}); build it for a bootloader of this size` },
+      );
+    }
+  }
+  const merged = mergeImages([firmware, bootloader]);
+  if (firmware.image.endAddress > identity.bootStart) notes.push(`${firmware.name} already contains ${bootloader.name} (identical bytes in the boot section)`);
+  const summary = [
+    `${firmware.name}: ${formatBytes(firmware.image.byteCount)} at ${hexAddr(firmware.image.minAddress)}..${hexAddr(firmware.image.endAddress - 1)}`,
+    `${bootloader.name}: ${identity.summary}`,
+    ...notes,
+  ];
+  return { merged, bootloader: identity, firmwareEnd: firmware.image.endAddress, summary };
+}
