@@ -1,0 +1,27 @@
+export {
+  applicationLimit,
+  atmega32u4Pins,
+  firmwareName,
+  pinLabel,
+  spiPins,
+  usbIdentity,
+  type BoardDefinition,
+  type BootloaderDefinition,
+  type LedDefinition,
+  type LedPolarity,
+  type PinName,
+  type UnusedSsMode,
+} from './board.js';
+export { boards, boardCode, getBoard } from './board-list.js';
+export { BoardError, validateBoard } from './validate-board.js';
+export { generateBoardHeader, type BoardHeaderOptions } from './board-header.js';
+export {
+  firmwareIspOps,
+  generateProtocolHeader,
+  type FirmwareIspOp,
+  type IspOpcodeTable,
+  type ProtocolHeaderOptions,
+} from './protocol-header.js';
+export { atmega32u4IspOpcodes, atmega32u4IspSource } from './isp-opcodes.js';
+export { renderWiringTable } from './wiring-table.js';
+export { writeBoardHeaders, type WrittenHeaders } from './write-headers.js';
