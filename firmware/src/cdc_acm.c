@@ -1,0 +1,200 @@
+#include "board.h"
+
+#include <avr/io.h>
+#include <string.h>
+
+#include "cdc_acm.h"
+#include "clock.h"
+#include "descriptors.h"
+#include "usb_hw.h"
+#include "usb_std.h"
+
+#define CDC_REQ_SET_LINE_CODING 0x20U
+#define CDC_REQ_GET_LINE_CODING 0x21U
+#define CDC_REQ_SET_CONTROL_LINE_STATE 0x22U
+#define CDC_REQ_SEND_BREAK 0x23U
+#define CDC_LINE_DTR 0x01U
+
+_Static_assert((CDC_ACM_RX_SIZE & (CDC_ACM_RX_SIZE - 1U)) == 0, "ring size must be a power of two");
+
+struct __attribute__((packed)) cdc_acm_line_coding {
+	uint32_t dwDTERate;
+	uint8_t bCharFormat;
+	uint8_t bParityType;
+	uint8_t bDataBits;
+};
+
+static struct cdc_acm_line_coding cdc_acm_coding = { 115200UL, 0, 0, 8 };
+static uint8_t cdc_acm_line_state;
+static bool cdc_acm_reboot;
+
+static uint8_t cdc_acm_ring[CDC_ACM_RX_SIZE];
+static uint16_t cdc_acm_head; /* next write */
+static uint16_t cdc_acm_tail; /* next read */
+
+static bool cdc_acm_tx_open;     /* we own the IN bank and are filling it */
+static uint8_t cdc_acm_tx_fill;  /* bytes in the open bank */
+static bool cdc_acm_tx_zlp;      /* the last packet sent was full: a flush must end the transfer */
+static bool cdc_acm_tx_dropping; /* host stopped reading: drop until the next flush */
+
+void cdc_acm_bus_reset(void)
+{
+	cdc_acm_head = cdc_acm_tail = 0;
+	cdc_acm_tx_open = false;
+	cdc_acm_tx_fill = 0;
+	cdc_acm_tx_zlp = false;
+	cdc_acm_line_state = 0;
+}
+
+void cdc_acm_configured(void)
+{
+	cdc_acm_bus_reset();
+}
+
+uint16_t cdc_acm_rx_count(void)
+{
+	return (uint16_t)(cdc_acm_head - cdc_acm_tail) & (CDC_ACM_RX_SIZE - 1U);
+}
+
+uint8_t cdc_acm_rx_peek(uint16_t offset)
+{
+	return cdc_acm_ring[(cdc_acm_tail + offset) & (CDC_ACM_RX_SIZE - 1U)];
+}
+
+uint8_t cdc_acm_rx_take(void)
+{
+	uint8_t b = cdc_acm_ring[cdc_acm_tail];
+	cdc_acm_tail = (cdc_acm_tail + 1U) & (CDC_ACM_RX_SIZE - 1U);
+	return b;
+}
+
+void cdc_acm_rx_discard(uint16_t count)
+{
+	uint16_t have = cdc_acm_rx_count();
+	if (count > have)
+		count = have;
+	cdc_acm_tail = (cdc_acm_tail + count) & (CDC_ACM_RX_SIZE - 1U);
+}
+
+void cdc_acm_poll_out(void)
+{
+	usb_hw_select(DESCRIPTORS_OUT_EP);
+	if (!usb_hw_out_received())
+		return;
+	uint8_t n = usb_hw_byte_count();
+	/* One slot stays free so that head == tail means empty. */
+	if ((uint16_t)(CDC_ACM_RX_SIZE - 1U - cdc_acm_rx_count()) < n)
+		return;
+	usb_hw_ack_out();
+	while (n--) {
+		cdc_acm_ring[cdc_acm_head] = usb_hw_read();
+		cdc_acm_head = (cdc_acm_head + 1U) & (CDC_ACM_RX_SIZE - 1U);
+	}
+	usb_hw_release_bank();
+}
+
+/* Waits for the IN bank; keeps the rest of the device serviced meanwhile. */
+static bool cdc_acm_wait_in_bank(void)
+{
+	uint16_t start = clock_ms();
+	for (;;) {
+		if (!usb_std_configured())
+			return false;
+		usb_hw_select(DESCRIPTORS_IN_EP);
+		if (usb_hw_in_ready())
+			return true;
+		if (clock_elapsed_ms(start) > CDC_ACM_TX_TIMEOUT_MS)
+			return false;
+		usb_std_task();
+	}
+}
+
+static void cdc_acm_send_bank(void)
+{
+	usb_hw_select(DESCRIPTORS_IN_EP);
+	usb_hw_release_bank();
+	cdc_acm_tx_zlp = (cdc_acm_tx_fill == DESCRIPTORS_IN_EP_SIZE);
+	cdc_acm_tx_open = false;
+	cdc_acm_tx_fill = 0;
+}
+
+void cdc_acm_tx(uint8_t byte)
+{
+	if (cdc_acm_tx_dropping)
+		return;
+	if (!cdc_acm_tx_open) {
+		if (!cdc_acm_wait_in_bank()) {
+			cdc_acm_tx_dropping = true;
+			return;
+		}
+		UEINTX = (uint8_t)~(1 << TXINI);
+		cdc_acm_tx_open = true;
+		cdc_acm_tx_fill = 0;
+	}
+	usb_hw_select(DESCRIPTORS_IN_EP);
+	usb_hw_write(byte);
+	if (++cdc_acm_tx_fill == DESCRIPTORS_IN_EP_SIZE)
+		cdc_acm_send_bank();
+}
+
+void cdc_acm_tx_flush(void)
+{
+	if (!cdc_acm_tx_dropping && usb_std_configured()) {
+		if (cdc_acm_tx_open) {
+			cdc_acm_send_bank();
+		} else if (cdc_acm_tx_zlp && cdc_acm_wait_in_bank()) {
+			UEINTX = (uint8_t)~(1 << TXINI);
+			cdc_acm_tx_fill = 0;
+			cdc_acm_send_bank();
+		}
+	}
+	cdc_acm_tx_dropping = false;
+	cdc_acm_tx_zlp = false;
+}
+
+bool cdc_acm_reboot_requested(void)
+{
+	return cdc_acm_reboot;
+}
+
+static void cdc_acm_check_reboot(void)
+{
+#if BOARD_BOOTLOADER_CATERINA
+	if (cdc_acm_coding.dwDTERate == BOARD_REBOOT_BAUD && !(cdc_acm_line_state & CDC_LINE_DTR))
+		cdc_acm_reboot = true;
+#elif BOARD_BOOTLOADER_HALFKAY
+	if (cdc_acm_coding.dwDTERate == BOARD_REBOOT_BAUD)
+		cdc_acm_reboot = true;
+#endif
+}
+
+bool cdc_acm_control_request(const struct usb_std_setup *s)
+{
+	if ((s->bmRequestType & USB_STD_RECIPIENT_MASK) != USB_STD_RECIPIENT_INTERFACE)
+		return false;
+	switch (s->bRequest) {
+	case CDC_REQ_SET_LINE_CODING: {
+		struct cdc_acm_line_coding coding;
+		if (s->wLength != sizeof(coding))
+			return false;
+		if (usb_std_control_receive((uint8_t *)&coding, sizeof(coding))) {
+			memcpy(&cdc_acm_coding, &coding, sizeof(coding));
+			cdc_acm_check_reboot();
+		}
+		return true;
+	}
+	case CDC_REQ_GET_LINE_CODING:
+		usb_std_control_send((const uint8_t *)&cdc_acm_coding, sizeof(cdc_acm_coding), s->wLength);
+		return true;
+	case CDC_REQ_SET_CONTROL_LINE_STATE:
+		cdc_acm_line_state = (uint8_t)s->wValue;
+		usb_std_control_status_in();
+		cdc_acm_check_reboot();
+		return true;
+	case CDC_REQ_SEND_BREAK:
+		usb_std_control_status_in();
+		return true;
+	default:
+		return false;
+	}
+}

@@ -1,0 +1,223 @@
+#include "board.h"
+
+#include <avr/io.h>
+#include <util/delay.h>
+
+#include "clock.h"
+#include "isp.h"
+#include "isp_spi.h"
+
+#define ISP_RESET_PULSE_US 100U
+#define ISP_BUSY_BIT 0x01U
+
+static bool isp_is_active;
+static uint8_t isp_error;
+
+static void isp_reset_drive(bool high)
+{
+	if (high)
+		BOARD_RESET_PORT |= (1 << BOARD_RESET_BIT);
+	else
+		BOARD_RESET_PORT &= (uint8_t)~(1 << BOARD_RESET_BIT);
+	BOARD_RESET_DDR |= (1 << BOARD_RESET_BIT);
+}
+
+static void isp_reset_release(void)
+{
+	BOARD_RESET_DDR &= (uint8_t)~(1 << BOARD_RESET_BIT);
+	BOARD_RESET_PORT &= (uint8_t)~(1 << BOARD_RESET_BIT);
+}
+
+/* Waits `ms` milliseconds while the application keeps USB alive. */
+static void isp_wait_ms(uint16_t ms)
+{
+	uint16_t start = clock_ms();
+	while (clock_elapsed_ms(start) <= ms)
+		isp_idle();
+}
+
+void isp_init(void)
+{
+	isp_spi_set_duration(ISP_SPI_DEFAULT_DURATION);
+	isp_spi_end();
+	isp_reset_release();
+#if BOARD_SS_IS_DRIVE_HIGH
+	BOARD_SPI_SS_PORT |= (1 << BOARD_SPI_SS_BIT);
+	BOARD_SPI_SS_DDR |= (1 << BOARD_SPI_SS_BIT);
+#elif BOARD_SS_IS_PULL_UP
+	BOARD_SPI_SS_DDR &= (uint8_t)~(1 << BOARD_SPI_SS_BIT);
+	BOARD_SPI_SS_PORT |= (1 << BOARD_SPI_SS_BIT);
+#endif
+	isp_is_active = false;
+}
+
+bool isp_active(void)
+{
+	return isp_is_active;
+}
+
+uint8_t isp_last_error(void)
+{
+	return isp_error;
+}
+
+void isp_set_error(uint8_t error)
+{
+	isp_error = error;
+}
+
+static uint8_t isp_command4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	isp_spi_put(a);
+	isp_spi_put(b);
+	isp_spi_put(c);
+	isp_spi_put(d);
+	return isp_spi_get();
+}
+
+bool isp_enter(void)
+{
+	/* RESET low first: on boards where RESET is PB0 this also makes SS an output before SPI master. */
+	isp_reset_drive(false);
+	isp_spi_begin();
+	for (uint8_t attempt = 0; attempt < ISP_ENTER_TRIES; attempt++) {
+		/* Positive RESET pulse with SCK low, then let the target settle in reset. */
+		isp_reset_drive(true);
+		_delay_us(ISP_RESET_PULSE_US);
+		isp_reset_drive(false);
+		isp_wait_ms(ISP_ENTER_SETTLE_MS);
+		isp_spi_put(ISP_PROGRAM_ENABLE_0);
+		isp_spi_put(ISP_PROGRAM_ENABLE_1);
+		uint8_t echo = isp_spi_transfer(ISP_PROGRAM_ENABLE_2);
+		(void)isp_spi_transfer(ISP_PROGRAM_ENABLE_3);
+		if (echo == ISP_PROGRAM_ENABLE_1) {
+			isp_is_active = true;
+			isp_error = ISP_ERROR_NONE;
+			return true;
+		}
+	}
+	isp_leave();
+	isp_error = ISP_ERROR_NO_ECHO;
+	return false;
+}
+
+void isp_leave(void)
+{
+	isp_spi_end();
+	isp_reset_release();
+	isp_is_active = false;
+}
+
+bool isp_wait_ready(void)
+{
+	uint16_t start = clock_ms();
+	for (;;) {
+		if (!(isp_command4(ISP_POLL_READY_0, ISP_POLL_READY_1, ISP_POLL_READY_2, ISP_POLL_READY_3) & ISP_BUSY_BIT))
+			return true;
+		if (clock_elapsed_ms(start) > ISP_READY_TIMEOUT_MS) {
+			isp_error = ISP_ERROR_BUSY;
+			return false;
+		}
+		isp_idle();
+	}
+}
+
+/* Instructions after which the target is busy: writes, erase, fuse and lock programming. */
+static bool isp_starts_write(const uint8_t cmd[4])
+{
+	if (cmd[0] == ISP_PROGRAM_ENABLE_0)
+		return cmd[1] != ISP_PROGRAM_ENABLE_1; /* AC 80 erase, AC A0/A8/A4 fuses, AC E0 lock */
+	return cmd[0] == ISP_WRITE_FLASH_PAGE_0 || cmd[0] == ISP_WRITE_EEPROM_0 || cmd[0] == ISP_WRITE_EEPROM_PAGE_0;
+}
+
+uint8_t isp_universal(const uint8_t cmd[4], bool *ok)
+{
+	uint8_t r = isp_command4(cmd[0], cmd[1], cmd[2], cmd[3]);
+	*ok = !isp_starts_write(cmd) || isp_wait_ready();
+	return r;
+}
+
+static bool isp_commit_flash_page(uint16_t page_word)
+{
+	isp_command4(ISP_WRITE_FLASH_PAGE_0, (uint8_t)(page_word >> 8), (uint8_t)page_word, ISP_WRITE_FLASH_PAGE_3);
+	return isp_wait_ready();
+}
+
+bool isp_write_flash(uint16_t word, uint16_t length, uint16_t page_words, isp_source source)
+{
+	uint16_t page_mask = (uint16_t)~(page_words - 1U);
+	uint16_t page = word & page_mask;
+	for (uint16_t i = 0; i < length; i++) {
+		uint16_t w = word + (i >> 1);
+		if ((w & page_mask) != page) {
+			if (!isp_commit_flash_page(page))
+				return false;
+			page = w & page_mask;
+		}
+		isp_spi_put((i & 1U) ? ISP_LOAD_FLASH_HIGH_0 : ISP_LOAD_FLASH_LOW_0);
+		isp_spi_put((uint8_t)(w >> 8));
+		isp_spi_put((uint8_t)w);
+		isp_spi_put(source());
+	}
+	return length == 0 || isp_commit_flash_page(page);
+}
+
+bool isp_write_eeprom(uint16_t address, uint16_t length, uint8_t page_bytes, isp_source source)
+{
+	bool paged = page_bytes >= 2;
+	uint16_t in_page = paged ? (uint16_t)(page_bytes - 1U) : 0;
+	for (uint16_t i = 0; i < length; i++) {
+		uint16_t a = address + i;
+		uint8_t b = source();
+		if (!paged) {
+			isp_command4(ISP_WRITE_EEPROM_0, (uint8_t)(a >> 8), (uint8_t)a, b);
+			if (!isp_wait_ready())
+				return false;
+			continue;
+		}
+		isp_command4(ISP_LOAD_EEPROM_PAGE_0, ISP_LOAD_EEPROM_PAGE_1, (uint8_t)(a & in_page), b);
+		if ((a & in_page) == in_page || i + 1U == length) {
+			uint16_t p = a & (uint16_t)~in_page;
+			isp_command4(ISP_WRITE_EEPROM_PAGE_0, (uint8_t)(p >> 8), (uint8_t)p, ISP_WRITE_EEPROM_PAGE_3);
+			if (!isp_wait_ready())
+				return false;
+		}
+	}
+	return true;
+}
+
+static void isp_start_flash_read(uint16_t word, uint16_t i)
+{
+	uint16_t w = word + (i >> 1);
+	isp_spi_put((i & 1U) ? ISP_READ_FLASH_HIGH_0 : ISP_READ_FLASH_LOW_0);
+	isp_spi_put((uint8_t)(w >> 8));
+	isp_spi_put((uint8_t)w);
+	isp_spi_put(0);
+}
+
+void isp_read_flash(uint16_t word, uint16_t length, isp_sink sink)
+{
+	if (length == 0)
+		return;
+	isp_start_flash_read(word, 0);
+	for (uint16_t i = 1; i < length; i++) {
+		uint8_t b = isp_spi_get();
+		isp_start_flash_read(word, i); /* the next instruction shifts while the last byte goes to USB */
+		sink(b);
+	}
+	sink(isp_spi_get());
+}
+
+void isp_read_eeprom(uint16_t address, uint16_t length, isp_sink sink)
+{
+	for (uint16_t i = 0; i < length; i++) {
+		uint16_t a = address + i;
+		sink(isp_command4(ISP_READ_EEPROM_0, (uint8_t)(a >> 8), (uint8_t)a, 0));
+	}
+}
+
+void isp_read_signature(uint8_t sig[3])
+{
+	for (uint8_t i = 0; i < 3; i++)
+		sig[i] = isp_command4(ISP_READ_SIGNATURE_0, ISP_READ_SIGNATURE_1, i, 0);
+}

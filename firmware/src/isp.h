@@ -1,0 +1,61 @@
+/*
+ * isp.h - the target AVR's serial-programming interface: RESET, programming enable and memory access.
+ *
+ * Contract:
+ * - Outside programming mode the target's RESET and the SPI lines are released (inputs, no pull-ups), so the
+ *   wired keyboard runs normally. isp_init() puts them there and sets up PB0 (SS) as the board table says.
+ * - isp_enter(): RESET low (RESET pin made an output before SPI master is enabled: on a Teensy it IS SS),
+ *   SCK low, then up to ISP_ENTER_TRIES attempts of [positive RESET pulse, >= 20 ms, AC 53 00 00] until the
+ *   target echoes 0x53 in the third byte. Returns false (and releases the target) when none answered.
+ * - Every operation that starts a write in the target (page write, EEPROM write, erase, fuse/lock write)
+ *   is followed by RDY/BSY polling (F0) before anything else is sent; a target still busy after
+ *   ISP_READY_TIMEOUT_MS makes the operation fail. While waiting, isp_idle() runs (the application services
+ *   USB there), so the host can keep streaming data into the receive buffer.
+ * - Addresses: flash in words, EEPROM in bytes.
+ */
+#ifndef ISP_H
+#define ISP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define ISP_ENTER_TRIES 10U
+#define ISP_ENTER_SETTLE_MS 20U
+#define ISP_READY_TIMEOUT_MS 100U
+
+/* isp_last_error() values (reported through the ISPKIT_LAST_ERROR parameter). */
+enum isp_error {
+	ISP_ERROR_NONE = 0,
+	ISP_ERROR_NO_ECHO = 1,   /* programming enable never echoed 0x53 */
+	ISP_ERROR_BUSY = 2,      /* the target stayed busy after a write */
+	ISP_ERROR_NOT_ACTIVE = 3 /* a command needed programming mode */
+};
+
+/* Provided by the application: called while waiting on the target. */
+void isp_idle(void);
+
+void isp_init(void);
+bool isp_enter(void);
+void isp_leave(void);
+bool isp_active(void);
+uint8_t isp_last_error(void);
+void isp_set_error(uint8_t error);
+
+/* One 4-byte instruction; returns the 4th reply byte. Polls RDY/BSY after instructions that write. */
+uint8_t isp_universal(const uint8_t cmd[4], bool *ok);
+bool isp_wait_ready(void);
+
+/* Source and sink for the block transfers below. */
+typedef uint8_t (*isp_source)(void);
+typedef void (*isp_sink)(uint8_t byte);
+
+/* Loads `length` bytes from `source` at word address `word`, writing each page (page_words words) as it
+ * completes and the last one at the end. */
+bool isp_write_flash(uint16_t word, uint16_t length, uint16_t page_words, isp_source source);
+/* EEPROM from byte address `address`: page mode when page_bytes >= 2, byte writes otherwise. */
+bool isp_write_eeprom(uint16_t address, uint16_t length, uint8_t page_bytes, isp_source source);
+void isp_read_flash(uint16_t word, uint16_t length, isp_sink sink);
+void isp_read_eeprom(uint16_t address, uint16_t length, isp_sink sink);
+void isp_read_signature(uint8_t sig[3]);
+
+#endif /* ISP_H */

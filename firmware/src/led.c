@@ -1,0 +1,91 @@
+#include "board.h"
+
+#include <avr/io.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "led.h"
+
+#define LED_HEARTBEAT_PERIOD_MS 1000U
+#define LED_HEARTBEAT_ON_MS 60U
+#define LED_ERROR_DURATION_MS 2000U
+#define LED_ERROR_HALF_PERIOD_MS 80U
+
+static bool led_programming;
+static bool led_error_active;
+static uint16_t led_error_start;
+
+static void led_status_write(bool lit)
+{
+#if BOARD_LED_STATUS_ACTIVE_LOW
+	lit = !lit;
+#endif
+	if (lit)
+		BOARD_LED_STATUS_PORT |= (1 << BOARD_LED_STATUS_BIT);
+	else
+		BOARD_LED_STATUS_PORT &= (uint8_t)~(1 << BOARD_LED_STATUS_BIT);
+}
+
+void led_set_activity(bool on)
+{
+#if BOARD_LED_ACTIVITY_PRESENT
+#if BOARD_LED_ACTIVITY_ACTIVE_LOW
+	on = !on;
+#endif
+	if (on)
+		BOARD_LED_ACTIVITY_PORT |= (1 << BOARD_LED_ACTIVITY_BIT);
+	else
+		BOARD_LED_ACTIVITY_PORT &= (uint8_t)~(1 << BOARD_LED_ACTIVITY_BIT);
+#else
+	(void)on;
+#endif
+}
+
+void led_init(void)
+{
+	led_status_write(false);
+	BOARD_LED_STATUS_DDR |= (1 << BOARD_LED_STATUS_BIT);
+#if BOARD_LED_ACTIVITY_PRESENT
+	led_set_activity(false);
+	BOARD_LED_ACTIVITY_DDR |= (1 << BOARD_LED_ACTIVITY_BIT);
+#endif
+}
+
+void led_release(void)
+{
+	BOARD_LED_STATUS_DDR &= (uint8_t)~(1 << BOARD_LED_STATUS_BIT);
+	BOARD_LED_STATUS_PORT &= (uint8_t)~(1 << BOARD_LED_STATUS_BIT);
+#if BOARD_LED_ACTIVITY_PRESENT
+	BOARD_LED_ACTIVITY_DDR &= (uint8_t)~(1 << BOARD_LED_ACTIVITY_BIT);
+	BOARD_LED_ACTIVITY_PORT &= (uint8_t)~(1 << BOARD_LED_ACTIVITY_BIT);
+#endif
+}
+
+void led_set_programming(bool on)
+{
+	led_programming = on;
+	led_task();
+}
+
+void led_show_error(void)
+{
+	led_error_active = true;
+	led_error_start = clock_ms();
+}
+
+void led_task(void)
+{
+	uint16_t now = clock_ms();
+	if (led_error_active) {
+		uint16_t t = (uint16_t)(now - led_error_start);
+		if (t < LED_ERROR_DURATION_MS) {
+			led_status_write(((t / LED_ERROR_HALF_PERIOD_MS) & 1U) == 0);
+			return;
+		}
+		led_error_active = false;
+	}
+	if (led_programming)
+		led_status_write(true);
+	else
+		led_status_write((now % LED_HEARTBEAT_PERIOD_MS) < LED_HEARTBEAT_ON_MS);
+}
