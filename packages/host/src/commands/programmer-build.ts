@@ -126,7 +126,7 @@ export async function buildProgrammerHex(board: BoardDefinition, builtIn: boolea
 }
 
 export async function runProgrammerBuild(
-  { out, cwd }: RunContext,
+  { out, cwd }: Pick<RunContext, 'out' | 'cwd'>,
   opts: ProgrammerBuildOptions,
   env: Record<string, string | undefined> = process.env,
 ): Promise<void> {

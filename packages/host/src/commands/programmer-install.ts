@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { firmwareName, usbIdentity, type BoardDefinition } from '@ispkit/boards';
-import { installProgrammer, LoaderError, type InstallDevices, type LoaderErrorCode, type ProgrammerBoard } from '@ispkit/loaders';
+import { installProgrammer, LoaderError, type Clock, type InstallDevices, type LoaderErrorCode, type ProgrammerBoard } from '@ispkit/loaders';
 import { CliError, ExitCode, usageError, type ExitCodeValue } from '../cli-error.js';
 import type { RunContext } from '../command.js';
 import { loadImageFile } from '../files.js';
@@ -54,13 +54,16 @@ export function installTarget(board: BoardDefinition): ProgrammerBoard {
   };
 }
 
-/** The command body, with the devices injectable for tests. */
-export async function runProgrammerInstall(
-  { out, global, cwd }: RunContext,
-  opts: ProgrammerInstallOptions,
-  devices: InstallDevices = nodeInstallDevices(),
-  env: Record<string, string | undefined> = process.env,
-): Promise<void> {
+/** What tests swap out: the USB devices, the clock, the environment. */
+export interface ProgrammerInstallDeps {
+  devices?: InstallDevices;
+  clock?: Clock;
+  env?: Record<string, string | undefined>;
+}
+
+/** The command body. */
+export async function runProgrammerInstall({ out, global, cwd }: Pick<RunContext, 'out' | 'global' | 'cwd'>, opts: ProgrammerInstallOptions, deps: ProgrammerInstallDeps = {}): Promise<void> {
+  const env = deps.env ?? process.env;
   const board = programmerBoard(opts.board);
   const target = installTarget(board);
   const hexPath = opts.hex ?? join(firmwareDir(env), 'dist', `${firmwareName(board)}.hex`);
@@ -79,7 +82,8 @@ export async function runProgrammerInstall(
       board: target,
       image,
       ...(global.port !== undefined ? { port: global.port } : {}),
-      devices,
+      devices: deps.devices ?? nodeInstallDevices(),
+      ...(deps.clock ? { clock: deps.clock } : {}),
       onEvent: (e) => {
         if (e.type === 'step') out.info(e.message);
         else if (e.type === 'action') out.warning(e.message);
