@@ -11,9 +11,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { applicationLimit, boards, firmwareName, getBoard, validateBoard, writeBoardHeaders } from '@ispkit/boards';
-import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { applicationLimit, boards, firmwareName, getBoard, loadBoardFile, writeBoardHeaders } from '@ispkit/boards';
 
 const firmwareDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RAM_SIZE = 2560;
@@ -21,12 +20,6 @@ const RAM_SIZE = 2560;
 function fail(msg) {
   process.stderr.write(`firmware build: ${msg}\n`);
   process.exit(1);
-}
-
-async function loadBoardFile(path) {
-  if (path.endsWith('.json')) return validateBoard(JSON.parse(await readFile(path, 'utf8')));
-  const mod = await import(pathToFileURL(resolve(path)).href);
-  return validateBoard(mod.default);
 }
 
 function parseArgs(argv) {

@@ -3,24 +3,15 @@
  * ispkit-board-header --board <id> | --board-file <file.json|file.mjs> --out <dir>
  * Writes board_config.h and protocol.h for the firmware build. One-line errors, exit code 1.
  */
-import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { basename } from 'node:path';
+import { loadBoardFile } from './board-file.js';
 import { getBoard } from './board-list.js';
-import { validateBoard } from './validate-board.js';
 import { writeBoardHeaders } from './write-headers.js';
 import type { BoardDefinition } from './board.js';
 
 function usage(msg: string): never {
   process.stderr.write(`ispkit-board-header: ${msg}\nusage: ispkit-board-header (--board <id> | --board-file <file>) --out <dir>\n`);
   process.exit(1);
-}
-
-/** Loads a custom board from JSON or from an ES module whose default export is the definition. */
-export async function loadBoardFile(path: string): Promise<BoardDefinition> {
-  if (path.endsWith('.json')) return validateBoard(JSON.parse(await readFile(path, 'utf8')) as unknown);
-  const mod = (await import(pathToFileURL(resolve(path)).href)) as { default?: unknown };
-  return validateBoard(mod.default);
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -25,3 +25,4 @@ export {
 export { atmega32u4IspOpcodes, atmega32u4IspSource } from './isp-opcodes.js';
 export { renderWiringTable } from './wiring-table.js';
 export { writeBoardHeaders, type WrittenHeaders } from './write-headers.js';
+export { loadBoardFile } from './board-file.js';
