@@ -73,6 +73,16 @@ describe('installProgrammer: Pro Micro (Caterina)', () => {
     expect(events[0]).toEqual({ type: 'step', message: expect.stringContaining('already in its bootloader') });
   });
 
+  it('finds a clone whose Caterina has unknown USB ids when it comes back on the same path', async () => {
+    const usb = new FakeUsb();
+    const board = new FakeProMicro(usb, { running: 'ispkit', ispkitImage: FIRMWARE, bootloaderId: { vendorId: 0x1234, productId: 0x5678 } }).start();
+    const seen: string[] = [];
+    const result = await run(usb, PRO_MICRO, { onEvent: (e) => e.type === 'step' && seen.push(e.message) }).promise;
+    expect(seen).toContain('Caterina is up on /dev/ttyACM0 (1234:5678 SparkFun SparkFun Pro Micro)');
+    expect(result.bootloaderPath).toBe('/dev/ttyACM0');
+    expect(board.running).toBe('ispkit');
+  });
+
   it('asks for a double-tap of RESET when the touch does not work, then carries on', async () => {
     const usb = new FakeUsb();
     const board = new FakeProMicro(usb, { running: 'sketch', touchWorks: false, ispkitImage: FIRMWARE }).start();

@@ -186,7 +186,7 @@ async function installCaterina(ctx: Context): Promise<InstallResult> {
     if (touched) {
       ctx.step(`found ${describeSerialPort(touched)}; rebooting it into Caterina (1200-baud touch)`);
       await devices.touchSerial(touched.path, 1200);
-      bootPort = await ctx.waitFor(ctx.touchWaitMs, () => findNewCaterina(devices, before, touched));
+      bootPort = await ctx.waitFor(ctx.touchWaitMs, caterinaProbe(ctx, before, touched));
       if (!bootPort) {
         ctx.action(
           `the ${ctx.board.name} did not enter its bootloader: double-tap RESET now (short RST to GND twice within a second)`,
@@ -197,7 +197,7 @@ async function installCaterina(ctx: Context): Promise<InstallResult> {
         `no running ${ctx.board.name} found (${seenList(before)}): double-tap RESET now (short RST to GND twice within a second)`,
       );
     }
-    bootPort ??= await ctx.waitFor(ctx.manualWaitMs, () => findNewCaterina(devices, before, undefined));
+    bootPort ??= await ctx.waitFor(ctx.manualWaitMs, caterinaProbe(ctx, before, touched));
     if (!bootPort) {
       const now = await devices.listSerialPorts();
       throw new LoaderError(
@@ -235,15 +235,26 @@ async function installCaterina(ctx: Context): Promise<InstallResult> {
   };
 }
 
-/** A Caterina port that was not there before the touch (or is there under a bootloader id). */
-async function findNewCaterina(devices: InstallDevices, before: SerialPortInfo[], touched: SerialPortInfo | undefined): Promise<SerialPortInfo | undefined> {
-  const ports = await devices.listSerialPorts();
-  const byId = ports.find((p) => findId(p, caterinaBootloaderIds));
-  if (byId) return byId;
-  if (!touched) return undefined;
-  // A clone with unknown ids: a port that is new, and not the sketch/firmware coming straight back.
+/**
+ * A probe for Caterina's port: one with a known bootloader id, or — for clones with other ids — a port that is
+ * new, or that is the touched path coming back after it vanished, and is neither the sketch nor our firmware.
+ */
+function caterinaProbe(ctx: Context, before: SerialPortInfo[], touched: SerialPortInfo | undefined): () => Promise<SerialPortInfo | undefined> {
   const known = new Set(before.map((p) => p.path));
-  return ports.find((p) => !known.has(p.path) && !(sameId(p, touched) || findId(p, caterinaSketchIds)));
+  let touchedGone = false;
+  return async () => {
+    const ports = await ctx.devices.listSerialPorts();
+    const byId = ports.find((p) => findId(p, caterinaBootloaderIds));
+    if (byId || !touched) return byId;
+    if (!ports.some((p) => p.path === touched.path)) touchedGone = true;
+    return ports.find(
+      (p) =>
+        (!known.has(p.path) || (touchedGone && p.path === touched.path)) &&
+        !sameId(p, touched) &&
+        !findId(p, caterinaSketchIds) &&
+        !ctx.isOurFirmware(p),
+    );
+  };
 }
 
 function sameId(a: SerialPortInfo, b: SerialPortInfo): boolean {

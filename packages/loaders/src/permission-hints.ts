@@ -9,8 +9,8 @@ export function serialPermissionHint(path: string): string {
 
 export function hidPermissionHint(path: string): string {
   return (
-    `permission denied opening ${path}: install PJRC's udev rule 49-teensy.rules (Debian's teensy-loader-cli ` +
-    `package ships it in /lib/udev/rules.d) into /etc/udev/rules.d, run 'sudo udevadm control --reload', ` +
+    `permission denied opening ${path}: install PJRC's udev rule 49-teensy.rules ('sudo apt install teensy-loader-cli' ` +
+    `puts it in /lib/udev/rules.d; elsewhere copy it into /etc/udev/rules.d and run 'sudo udevadm control --reload'), ` +
     `then unplug and replug the Teensy`
   );
 }
