@@ -1,4 +1,10 @@
 // Row (c): the ispkit host CLI (`ispkit flash`) through the ispkit firmware in the harness.
+//
+// The total is exact (harness counters before and after, with the harness clock stopped on both sides). The phase
+// split is sampled: the bench reads the CLI's --json events as they arrive (chip erased; "writing flash" finished;
+// "verifying flash" finished) and asks the harness for its counters at that moment, by which time the host may
+// already be a command further — a few simulated milliseconds at most. Fuse writes at the end (and the CKDIV8
+// restore on a factory-fused chip) count in the total, not in a phase.
 import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -7,18 +13,36 @@ import { compareImage, diffStats } from './measure.mjs';
 
 const CLI = join(root, 'packages/host/dist/cli.js');
 
-function runCli(args, timeoutMs = 300_000) {
+function runCli(args, onEvent, timeoutMs = 300_000) {
   return new Promise((resolve) => {
     const started = performance.now();
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
+    let pending = '';
+    const events = [];
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      pending += d;
+      let nl;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl).trim();
+        pending = pending.slice(nl + 1);
+        if (!line.startsWith('{')) continue;
+        try {
+          const e = JSON.parse(line);
+          events.push(e);
+          onEvent(e);
+        } catch {
+          // not an event line
+        }
+      }
+    });
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, wallMs: performance.now() - started });
+      resolve({ code, stdout, stderr, events, wallMs: performance.now() - started });
     });
   });
 }
@@ -29,26 +53,45 @@ export async function runIspkitRow({ board, workload, target }) {
   if (!existsSync(CLI)) throw new Error('ispkit host CLI not built (packages/host/dist/cli.js missing)');
   const sim = await simLib.startSim({ board, fuses: target.fuses });
   try {
+    // Warm-up session (the harness clock runs freely until the firmware has answered once).
     const warm = await simTesting.runAvrdude({ port: sim.port, timeoutMs: 60_000 });
     if (warm.code !== 0) throw new Error(`warm-up avrdude session failed: ${warm.stderr.trim().split('\n').at(-1)}`);
     const before = await sim.stats();
-    const fuses = `${hex2(target.fuses.low)}:${hex2(target.fuses.high)}:${hex2(target.fuses.ext)}`;
-    const run = await runCli(['flash', '--port', sim.port, '--json', '--fuses', fuses, workload.path]);
+    const marks = {};
+    const sample = (name) => {
+      marks[name] ??= sim.stats();
+    };
+    const run = await runCli(
+      ['-P', sim.port, '--json', 'flash', '--lfuse', hex2(target.fuses.low), '--hfuse', hex2(target.fuses.high), '--efuse', hex2(target.fuses.ext), workload.path],
+      (e) => {
+        if (e.event === 'message' && /^erased the chip/.test(e.text)) sample('erased');
+        if (e.event === 'progress' && e.finished && e.task === 'writing flash') sample('written');
+        if (e.event === 'progress' && e.finished && /^verifying flash/.test(e.task)) sample('verified');
+      },
+    );
     const after = await sim.stats();
     if (run.code !== 0) {
-      const last = `${run.stderr}${run.stdout}`.trim().split('\n').slice(-3).join(' | ');
+      const err = run.events.find((e) => e.event === 'error');
+      const last = err ? `${err.message}${err.hint ? `; ${err.hint}` : ''}` : `${run.stderr}${run.stdout}`.trim().split('\n').slice(-3).join(' | ');
       throw new Error(`ispkit flash failed (exit ${run.code}): ${last}`);
     }
     const total = diffStats(before, after);
+    const at = async (name) => (marks[name] ? (await marks[name]).simSeconds : undefined);
+    const [erased, written, verified] = [await at('erased'), await at('written'), await at('verified')];
     const mismatch = compareImage(workload.image, await sim.targetImage());
     const finalFuses = await sim.fuses();
     const fusesOk = finalFuses.low === target.fuses.low && finalFuses.high === target.fuses.high && (finalFuses.ext & 0x0f) === (target.fuses.ext & 0x0f);
+    const result = run.events.find((e) => e.event === 'result')?.data;
     return {
+      eraseSeconds: erased !== undefined ? erased - before.simSeconds : undefined,
+      writeSeconds: erased !== undefined && written !== undefined ? written - erased : undefined,
+      verifySeconds: written !== undefined && verified !== undefined ? verified - written : undefined,
       totals: total,
       wallSeconds: run.wallMs / 1000,
       verified: mismatch === undefined && fusesOk,
-      mismatch: mismatch ?? (fusesOk ? undefined : `final fuses ${JSON.stringify(finalFuses)} differ from the requested ${fuses}`),
+      mismatch: mismatch ?? (fusesOk ? undefined : `final fuses ${JSON.stringify(finalFuses)} differ from the requested ${JSON.stringify(target.fuses)}`),
       finalFuses,
+      notes: result ? { sck: result.sck, clockTrick: result.clockTrick, blankPagesSkipped: result.blankPagesSkipped } : undefined,
     };
   } finally {
     await sim.stop();

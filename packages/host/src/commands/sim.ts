@@ -1,0 +1,165 @@
+import { writeFile } from 'node:fs/promises';
+import { serializeIntelHex, type MemoryImage } from '@ispkit/ihex';
+import { CliError, ExitCode, usageError } from '../cli-error.js';
+import type { CliCommand, RunContext } from '../command.js';
+import { hex8 } from '../output/format.js';
+
+/**
+ * `ispkit sim`: runs the programmer firmware in the simavr harness (tools/simharness, through @ispkit/sim) with a
+ * simulated target on its ISP pins, prints the serial port and how to use it with avrdude and ispkit, and keeps
+ * running until Ctrl-C, when it writes the requested dumps and stops the harness (which removes its port).
+ *
+ * @ispkit/sim is loaded on first use, so the rest of the CLI neither needs the simulator nor pays for loading it.
+ */
+
+/** The part of @ispkit/sim this command uses (the package's own types are the reference). */
+interface SimLike {
+  port: string;
+  pty: string;
+  config: { board: string; fCpu: number; resetPin: string; firmware: string; target: string };
+  exited: Promise<{ code: number | null; signal: string | null; message?: string }>;
+  fuses(): Promise<{ low: number; high: number; ext: number; lock: number }>;
+  targetImage(): Promise<MemoryImage>;
+  eepromImage(): Promise<MemoryImage>;
+  stop(): Promise<SimFinal | undefined>;
+}
+interface SimFinal {
+  simSeconds: number;
+  spiBytes: number;
+  pageWrites: number;
+  violations: Record<string, number>;
+}
+interface SimModule {
+  startSim(options: { board: string; firmware?: string; target?: string; fuses?: string; faults?: string[] }): Promise<SimLike>;
+}
+
+const SIM_PACKAGE = '@ispkit/sim';
+
+async function loadSim(): Promise<SimModule> {
+  try {
+    return (await import(SIM_PACKAGE)) as SimModule;
+  } catch (err) {
+    throw new CliError(`the simulator package ${SIM_PACKAGE} is not available (${(err as Error).message.split('\n')[0]})`, {
+      code: 'sim-missing',
+      hint: 'run `pnpm install && pnpm build` in the ispkit checkout',
+    });
+  }
+}
+
+interface SimOptions {
+  board: string;
+  firmware?: string;
+  target: string;
+  fuses?: string;
+  fault?: string[];
+  dump?: string;
+  dumpEeprom?: string;
+}
+
+function quote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+async function startOrExplain(lib: SimModule, opts: SimOptions): Promise<SimLike> {
+  try {
+    return await lib.startSim({
+      board: opts.board,
+      target: opts.target,
+      ...(opts.firmware ? { firmware: opts.firmware } : {}),
+      ...(opts.fuses ? { fuses: opts.fuses } : {}),
+      ...(opts.fault?.length ? { faults: opts.fault } : {}),
+    });
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    const message = err instanceof Error ? err.message : String(err);
+    if (code === 'bad-option') throw usageError(message, 'see `ispkit sim --help`');
+    throw new CliError(message, { code: typeof code === 'string' ? `sim-${code}` : 'sim' });
+  }
+}
+
+async function runSim(run: RunContext, opts: SimOptions): Promise<void> {
+  const { out } = run;
+  const lib = await loadSim();
+  const sim = await startOrExplain(lib, opts);
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return undefined;
+    stopped = true;
+    return sim.stop();
+  };
+  try {
+    const f = await sim.fuses();
+    const port = quote(sim.port);
+    out.result(
+      'sim',
+      { state: 'ready', port: sim.port, pty: sim.pty, ...sim.config, fuses: { low: f.low, high: f.high, ext: f.ext }, lock: f.lock },
+      [
+        `simulated ${sim.config.board} programmer (${sim.config.firmware}) is running`,
+        `  target: ${sim.config.target} on its ISP pins (RESET on ${sim.config.resetPin}), fuses low ${hex8(f.low)} high ${hex8(f.high)} ext ${hex8(f.ext)}`,
+        `  port:   ${sim.port} (→ ${sim.pty})`,
+        '',
+        'use it like a programmer plugged in over USB:',
+        `  avrdude -c avrisp -P ${port} -p m32u4 -U flash:w:firmware.hex:i`,
+        `  pnpm ispkit -P ${port} flash firmware.hex`,
+        `  pnpm ispkit -P ${port} info`,
+        '',
+        `Ctrl-C stops it${opts.dump ? ` and writes the target's flash to ${opts.dump}` : ''}`,
+      ],
+    );
+
+    // Wait for Ctrl-C (the CLI aborts run.signal) or for the harness to end on its own.
+    const crashed = await new Promise<{ code: number | null; signal: string | null; message?: string } | undefined>((resolve) => {
+      if (run.signal.aborted) return resolve(undefined);
+      run.signal.addEventListener('abort', () => resolve(undefined), { once: true });
+      void sim.exited.then((info) => resolve(info));
+    });
+    if (crashed && !run.signal.aborted) {
+      stopped = true;
+      throw new CliError(
+        `the simulator stopped unexpectedly (${crashed.signal ?? `exit ${String(crashed.code)}`})${crashed.message ? `: ${crashed.message}` : ''}`,
+        { code: 'sim-exited', exitCode: ExitCode.PROGRAMMER },
+      );
+    }
+
+    const written: string[] = [];
+    if (opts.dump) {
+      await writeFile(opts.dump, serializeIntelHex(await sim.targetImage()));
+      written.push(`wrote the target's flash to ${opts.dump}`);
+    }
+    if (opts.dumpEeprom) {
+      await writeFile(opts.dumpEeprom, serializeIntelHex(await sim.eepromImage()));
+      written.push(`wrote the target's EEPROM to ${opts.dumpEeprom}`);
+    }
+    const final = await stop();
+    const violations = final ? Object.values(final.violations).reduce((s, n) => s + n, 0) : 0;
+    out.result('sim', { state: 'stopped', dumps: { flash: opts.dump, eeprom: opts.dumpEeprom }, stats: final }, [
+      ...written,
+      final
+        ? `stopped after ${final.simSeconds.toFixed(3)} s simulated: ${final.spiBytes} SPI bytes, ${final.pageWrites} page writes, ${violations} ISP timing violations`
+        : 'stopped',
+    ]);
+  } finally {
+    await stop();
+  }
+}
+
+export const simCommand: CliCommand = {
+  name: 'sim',
+  register(program, ctx) {
+    program
+      .command('sim')
+      .description('run the programmer firmware in a simulator (simavr) with a simulated target, and expose its serial port until Ctrl-C')
+      .option('--board <id>', 'programmer board whose firmware runs (teensy2, pro-micro)', 'teensy2')
+      .option('--firmware <hex>', "programmer firmware to run (default: ispkit's committed hex for the board)")
+      .option('--target <part>', 'part on the ISP pins (e.g. atmega328p to try a wrong chip)', 'atmega32u4')
+      .option('--fuses <low:high:ext>', "target fuses at power-up, hex (default: the part's factory fuses, 5E:99:F3)")
+      .option(
+        '--fault <fault>',
+        'inject a fault: no-target-high, no-target-low, never-ready, locked, flip:<probability>, disconnect:<sim-ms> (repeatable)',
+        (value: string, previous: string[] = []) => [...previous, value],
+      )
+      .option('--dump <out.hex>', "write the target's flash as Intel HEX when stopping")
+      .option('--dump-eeprom <out.hex>', "write the target's EEPROM as Intel HEX when stopping")
+      .action(ctx.action(async (run, opts: SimOptions) => runSim(run, opts)));
+  },
+};
