@@ -261,6 +261,31 @@ describe('installProgrammer: Teensy 2.0 (HalfKay)', () => {
     expect(err.message).toContain('49-teensy.rules');
   });
 
+  it('stops at once when interrupted while waiting for the user', async () => {
+    const usb = new FakeUsb();
+    new FakeTeensy2(usb, { running: 'keyboard', ispkitImage: FIRMWARE }).start();
+    const ac = new AbortController();
+    const start = usb.clock.now();
+    const err = await rejection(run(usb, TEENSY2, { signal: ac.signal, onAction: () => ac.abort() }).promise);
+    expect(err.message).toBe('interrupted');
+    expect(usb.clock.now() - start).toBeLessThan(1000);
+  });
+
+  it('stops writing when interrupted mid-install and does not claim success', async () => {
+    const usb = new FakeUsb();
+    const board = new FakeProMicro(usb, { running: 'bootloader', ispkitImage: FIRMWARE }).start();
+    const ac = new AbortController();
+    const { promise } = run(usb, PRO_MICRO, {
+      signal: ac.signal,
+      onEvent: (e) => {
+        if (e.type === 'progress' && e.progress.phase === 'write' && e.progress.done === 1280) ac.abort();
+      },
+    });
+    const err = await rejection(promise);
+    expect(err.message).toBe('interrupted; the Pro Micro is not programmed');
+    expect(board.caterina?.commands.filter((c) => c === 'B')).toHaveLength(10);
+  });
+
   it('says what it saw when neither a Teensy nor HalfKay turns up', async () => {
     const usb = new FakeUsb();
     const { promise } = run(usb, TEENSY2, { manualWaitMs: 3000 });

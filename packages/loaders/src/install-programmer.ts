@@ -69,6 +69,8 @@ export interface InstallOptions {
   /** After the install: how long to wait for the new firmware's port. */
   firmwareWaitMs?: number;
   pollMs?: number;
+  /** Abort (Ctrl-C): waits stop and the open port/device is closed, so pending I/O ends at once. */
+  signal?: AbortSignal;
 }
 
 export interface InstallResult {
@@ -136,13 +138,32 @@ class Context {
   }
 
   /** Poll `probe` until it returns something or `ms` pass. */
+  /** Throw if the user aborted. */
+  checkAborted(): void {
+    if (this.opts.signal?.aborted) throw new LoaderError('disconnected', 'interrupted');
+  }
+
+  /** Close `resource` if the user aborts while `work` runs. */
+  async closingOnAbort<T>(resource: { close(): Promise<void> }, work: () => Promise<T>): Promise<T> {
+    const signal = this.opts.signal;
+    const onAbort = (): void => void resource.close().catch(() => undefined);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      this.checkAborted();
+      return await work();
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
   async waitFor<T>(ms: number, probe: () => Promise<T | undefined>): Promise<T | undefined> {
     const end = this.clock.now() + ms;
     for (;;) {
+      this.checkAborted();
       const found = await probe();
       if (found !== undefined) return found;
       if (this.clock.now() >= end) return undefined;
-      await this.clock.sleep(Math.min(this.pollMs, Math.max(1, end - this.clock.now())));
+      await this.clock.sleep(Math.min(this.pollMs, Math.max(1, end - this.clock.now())), this.opts.signal);
     }
   }
 }
@@ -214,11 +235,13 @@ async function installCaterina(ctx: Context): Promise<InstallResult> {
   const stream = await devices.openSerial(bootPort.path, 57600);
   let written;
   try {
-    written = await programAvr109(stream, ctx.opts.image, {
-      appLimit: ctx.board.bootloaderStart,
-      expectedSignature: SIGNATURE_32U4,
-      onProgress: (p) => ctx.progress(p),
-    });
+    written = await ctx.closingOnAbort(stream, () =>
+      programAvr109(stream, ctx.opts.image, {
+        appLimit: ctx.board.bootloaderStart,
+        expectedSignature: SIGNATURE_32U4,
+        onProgress: (p) => ctx.progress(p),
+      }),
+    );
   } catch (err) {
     throw failedInstall(ctx, err, 'double-tap RESET and run the command again within 8 s');
   } finally {
@@ -309,12 +332,14 @@ async function installHalfKay(ctx: Context): Promise<InstallResult> {
   const device = await devices.openHid(hk.path);
   let written;
   try {
-    written = await programHalfKay(device, ctx.opts.image, {
-      codeSize: ctx.board.bootloaderStart,
-      blockSize: 128,
-      clock: ctx.clock,
-      onProgress: (p) => ctx.progress(p),
-    });
+    written = await ctx.closingOnAbort(device, () =>
+      programHalfKay(device, ctx.opts.image, {
+        codeSize: ctx.board.bootloaderStart,
+        blockSize: 128,
+        clock: ctx.clock,
+        onProgress: (p) => ctx.progress(p),
+      }),
+    );
   } catch (err) {
     throw failedInstall(ctx, err, 'press the pushbutton on the Teensy and run the command again');
   } finally {
@@ -328,6 +353,7 @@ async function installHalfKay(ctx: Context): Promise<InstallResult> {
 // ------------------------------------------------------------------------------------------------ common
 
 function failedInstall(ctx: Context, err: unknown, retry: string): unknown {
+  if (ctx.opts.signal?.aborted) return new LoaderError('disconnected', `interrupted; the ${ctx.board.name} is not programmed`, undefined, { cause: err });
   if (!(err instanceof LoaderError) || err.code === 'image-too-big' || err.code === 'unsupported') return err;
   return new LoaderError(
     err.code,
@@ -356,16 +382,20 @@ async function confirmProgrammer(ctx: Context, otherProgrammers: Set<string>): P
     if (attempt > 0) await ctx.clock.sleep(500);
     let stream: ByteStream | undefined;
     try {
-      stream = await ctx.devices.openSerial(port.path, 115200);
-      const client = new Stk500Client(stream, { syncAttempts: 5 });
-      await client.getSync();
-      const signOn = await client.signOn();
+      const opened = await ctx.devices.openSerial(port.path, 115200);
+      stream = opened;
+      const client = new Stk500Client(opened, { syncAttempts: 5 });
+      const signOn = await ctx.closingOnAbort(opened, async () => {
+        await client.getSync();
+        return client.signOn();
+      });
       if (signOn !== EXPECTED_SIGN_ON) {
         throw new LoaderError('sign-on-failed', `${port.path} signed on as ${JSON.stringify(signOn)}, not "${EXPECTED_SIGN_ON}"`);
       }
       return { programmerPort: port.path, signOn };
     } catch (err) {
       if (err instanceof LoaderError && err.code === 'permission') throw err;
+      ctx.checkAborted();
       lastError = err;
     } finally {
       await stream?.close().catch(() => undefined);

@@ -62,7 +62,11 @@ export interface ProgrammerInstallDeps {
 }
 
 /** The command body. */
-export async function runProgrammerInstall({ out, global, cwd }: Pick<RunContext, 'out' | 'global' | 'cwd'>, opts: ProgrammerInstallOptions, deps: ProgrammerInstallDeps = {}): Promise<void> {
+export async function runProgrammerInstall(
+  { out, global, cwd, signal }: Pick<RunContext, 'out' | 'global' | 'cwd'> & { signal?: AbortSignal },
+  opts: ProgrammerInstallOptions,
+  deps: ProgrammerInstallDeps = {},
+): Promise<void> {
   const env = deps.env ?? process.env;
   const board = programmerBoard(opts.board);
   const target = installTarget(board);
@@ -84,6 +88,7 @@ export async function runProgrammerInstall({ out, global, cwd }: Pick<RunContext
       ...(global.port !== undefined ? { port: global.port } : {}),
       devices: deps.devices ?? nodeInstallDevices(),
       ...(deps.clock ? { clock: deps.clock } : {}),
+      ...(signal ? { signal } : {}),
       onEvent: (e) => {
         if (e.type === 'step') out.info(e.message);
         else if (e.type === 'action') out.warning(e.message);
