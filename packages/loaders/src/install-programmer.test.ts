@@ -155,6 +155,15 @@ describe('installProgrammer: Pro Micro (Caterina)', () => {
     expect(err.message).toContain('dialout');
   });
 
+  it('retries opening a port whose permissions udev has not set yet', async () => {
+    const usb = new FakeUsb();
+    new FakeProMicro(usb, { running: 'bootloader', ispkitImage: FIRMWARE }).start();
+    usb.denied.add('/dev/ttyACM0');
+    usb.after(600, () => usb.denied.delete('/dev/ttyACM0'));
+    const result = await run(usb, PRO_MICRO).promise;
+    expect(result.signOn).toBe('AVR ISP');
+  });
+
   it('fails the sign-on check when what was written is not ispkit', async () => {
     const usb = new FakeUsb();
     // The board only counts FIRMWARE as ispkit; installing something else leaves it without a programmer port.

@@ -105,6 +105,7 @@ class Context {
   readonly manualWaitMs: number;
   readonly firmwareWaitMs: number;
   readonly pollMs: number;
+  readonly openRetryMs = 2000;
 
   constructor(readonly opts: InstallOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -153,6 +154,24 @@ class Context {
       return await work();
     } finally {
       signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * Open a device that just appeared. udev sets its permissions a moment after the node shows up, so a refusal
+   * or a vanished node is retried for `openRetryMs` before it counts.
+   */
+  async openFresh<T>(open: () => Promise<T>): Promise<T> {
+    const end = this.clock.now() + this.openRetryMs;
+    for (;;) {
+      this.checkAborted();
+      try {
+        return await open();
+      } catch (err) {
+        const retryable = err instanceof LoaderError && (err.code === 'permission' || err.code === 'disconnected');
+        if (!retryable || this.clock.now() >= end) throw err;
+      }
+      await this.clock.sleep(250, this.opts.signal);
     }
   }
 
@@ -232,7 +251,7 @@ async function installCaterina(ctx: Context): Promise<InstallResult> {
 
   // Our firmware ports present now are not the board's (it is in its bootloader): remember them.
   const otherProgrammers = new Set((await devices.listSerialPorts()).filter((p) => ctx.isOurFirmware(p)).map((p) => p.path));
-  const stream = await devices.openSerial(bootPort.path, 57600);
+  const stream = await ctx.openFresh(() => devices.openSerial(bootPort.path, 57600));
   let written;
   try {
     written = await ctx.closingOnAbort(stream, () =>
@@ -329,7 +348,8 @@ async function installHalfKay(ctx: Context): Promise<InstallResult> {
   }
 
   const otherProgrammers = new Set((await devices.listSerialPorts()).filter((p) => ctx.isOurFirmware(p)).map((p) => p.path));
-  const device = await devices.openHid(hk.path);
+  const hkPath = hk.path;
+  const device = await ctx.openFresh(() => devices.openHid(hkPath));
   let written;
   try {
     written = await ctx.closingOnAbort(device, () =>
@@ -382,7 +402,7 @@ async function confirmProgrammer(ctx: Context, otherProgrammers: Set<string>): P
     if (attempt > 0) await ctx.clock.sleep(500);
     let stream: ByteStream | undefined;
     try {
-      const opened = await ctx.devices.openSerial(port.path, 115200);
+      const opened = await ctx.openFresh(() => ctx.devices.openSerial(port.path, 115200));
       stream = opened;
       const client = new Stk500Client(opened, { syncAttempts: 5 });
       const signOn = await ctx.closingOnAbort(opened, async () => {

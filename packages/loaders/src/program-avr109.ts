@@ -35,6 +35,8 @@ const MAX_BLOCK = 1024;
 export async function programAvr109(stream: ByteStream, image: FlashImage, opts: Avr109ProgramOptions): Promise<Avr109Result> {
   assertImageFits(image, opts.appLimit, opts.areaName ?? `the application area below the bootloader`);
   const client = new Avr109Client(stream, opts.timeouts);
+  // Whatever arrived before we spoke (a modem prober's echo, a previous session) is not a reply.
+  await stream.drain?.();
 
   const softwareId = await client.softwareId();
   if (!/^[\x20-\x7e]{7}$/.test(softwareId)) {
