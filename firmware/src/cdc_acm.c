@@ -16,6 +16,7 @@
 #define CDC_LINE_DTR 0x01U
 
 _Static_assert((CDC_ACM_RX_SIZE & (CDC_ACM_RX_SIZE - 1U)) == 0, "ring size must be a power of two");
+_Static_assert((CDC_ACM_TX_QUEUE & (CDC_ACM_TX_QUEUE - 1U)) == 0 && CDC_ACM_TX_QUEUE <= 128U, "tx queue: power of two, <= 128");
 
 struct __attribute__((packed)) cdc_acm_line_coding {
 	uint32_t dwDTERate;
@@ -36,6 +37,11 @@ static bool cdc_acm_tx_open;     /* we own the IN bank and are filling it */
 static uint8_t cdc_acm_tx_fill;  /* bytes in the open bank */
 static bool cdc_acm_tx_zlp;      /* the last packet sent was full: a flush must end the transfer */
 static bool cdc_acm_tx_dropping; /* host stopped reading: drop until the next flush */
+/* Bytes waiting while the host has not yet read the IN bank. */
+static uint8_t cdc_acm_tx_ring[CDC_ACM_TX_QUEUE];
+static uint8_t cdc_acm_tx_head;
+static uint8_t cdc_acm_tx_tail;
+static uint8_t cdc_acm_tx_queued;
 
 void cdc_acm_bus_reset(void)
 {
@@ -43,6 +49,8 @@ void cdc_acm_bus_reset(void)
 	cdc_acm_tx_open = false;
 	cdc_acm_tx_fill = 0;
 	cdc_acm_tx_zlp = false;
+	cdc_acm_tx_queued = 0;
+	cdc_acm_tx_head = cdc_acm_tx_tail = 0;
 	cdc_acm_line_state = 0;
 }
 
@@ -93,20 +101,18 @@ void cdc_acm_poll_out(void)
 	usb_hw_release_bank();
 }
 
-/* Waits for the IN bank; keeps the rest of the device serviced meanwhile. */
-static bool cdc_acm_wait_in_bank(void)
+/* Takes the IN bank for filling when the controller has it free; false when it is still being sent. */
+static bool cdc_acm_open_bank(void)
 {
-	uint16_t start = clock_ms();
-	for (;;) {
-		if (!usb_std_configured())
-			return false;
-		usb_hw_select(DESCRIPTORS_IN_EP);
-		if (usb_hw_in_ready())
-			return true;
-		if (clock_elapsed_ms(start) > CDC_ACM_TX_TIMEOUT_MS)
-			return false;
-		usb_std_task();
-	}
+	if (cdc_acm_tx_open)
+		return true;
+	usb_hw_select(DESCRIPTORS_IN_EP);
+	if (!usb_hw_in_ready())
+		return false;
+	UEINTX = (uint8_t)~(1 << TXINI);
+	cdc_acm_tx_open = true;
+	cdc_acm_tx_fill = 0;
+	return true;
 }
 
 static void cdc_acm_send_bank(void)
@@ -118,38 +124,94 @@ static void cdc_acm_send_bank(void)
 	cdc_acm_tx_fill = 0;
 }
 
-void cdc_acm_tx(uint8_t byte)
+static void cdc_acm_bank_write(uint8_t byte)
 {
-	if (cdc_acm_tx_dropping)
-		return;
-	if (!cdc_acm_tx_open) {
-		if (!cdc_acm_wait_in_bank()) {
-			cdc_acm_tx_dropping = true;
-			return;
-		}
-		UEINTX = (uint8_t)~(1 << TXINI);
-		cdc_acm_tx_open = true;
-		cdc_acm_tx_fill = 0;
-	}
 	usb_hw_select(DESCRIPTORS_IN_EP);
 	usb_hw_write(byte);
 	if (++cdc_acm_tx_fill == DESCRIPTORS_IN_EP_SIZE)
 		cdc_acm_send_bank();
 }
 
+/* Moves queued bytes into the IN bank while it is free; never waits. */
+static void cdc_acm_tx_pump(void)
+{
+	while (cdc_acm_tx_queued && cdc_acm_open_bank()) {
+		cdc_acm_bank_write(cdc_acm_tx_ring[cdc_acm_tx_tail]);
+		cdc_acm_tx_tail = (uint8_t)((cdc_acm_tx_tail + 1U) & (CDC_ACM_TX_QUEUE - 1U));
+		cdc_acm_tx_queued--;
+	}
+}
+
+/* Waits until `done` holds, servicing the device; false (and the reply dropped) after the timeout. */
+static bool cdc_acm_tx_wait(bool (*done)(void))
+{
+	uint16_t start = clock_ms();
+	for (;;) {
+		if (!usb_std_configured())
+			return false;
+		cdc_acm_tx_pump();
+		if (done())
+			return true;
+		if (clock_elapsed_ms(start) > CDC_ACM_TX_TIMEOUT_MS)
+			return false;
+		usb_std_task();
+	}
+}
+
+static bool cdc_acm_queue_has_room(void)
+{
+	return cdc_acm_tx_queued < CDC_ACM_TX_QUEUE;
+}
+
+static bool cdc_acm_queue_empty(void)
+{
+	return cdc_acm_tx_queued == 0;
+}
+
+static bool cdc_acm_bank_free(void)
+{
+	return cdc_acm_open_bank();
+}
+
+void cdc_acm_tx(uint8_t byte)
+{
+	/* Fast path (streamed replies): the bank is open and nothing is queued ahead of this byte. */
+	if (cdc_acm_tx_open && cdc_acm_tx_queued == 0) {
+		UENUM = DESCRIPTORS_IN_EP;
+		UEDATX = byte;
+		if (++cdc_acm_tx_fill == DESCRIPTORS_IN_EP_SIZE)
+			cdc_acm_send_bank();
+		return;
+	}
+	if (cdc_acm_tx_dropping || !usb_std_configured())
+		return;
+	if (cdc_acm_tx_queued == 0 && cdc_acm_open_bank()) {
+		cdc_acm_bank_write(byte);
+		return;
+	}
+	/* The host has not read the last packet yet: queue, so the caller (e.g. an SPI read loop) keeps going. */
+	if (!cdc_acm_queue_has_room() && !cdc_acm_tx_wait(cdc_acm_queue_has_room)) {
+		cdc_acm_tx_dropping = true;
+		return;
+	}
+	cdc_acm_tx_ring[cdc_acm_tx_head] = byte;
+	cdc_acm_tx_head = (uint8_t)((cdc_acm_tx_head + 1U) & (CDC_ACM_TX_QUEUE - 1U));
+	cdc_acm_tx_queued++;
+	cdc_acm_tx_pump();
+}
+
 void cdc_acm_tx_flush(void)
 {
-	if (!cdc_acm_tx_dropping && usb_std_configured()) {
-		if (cdc_acm_tx_open) {
+	if (!cdc_acm_tx_dropping && usb_std_configured() && cdc_acm_tx_wait(cdc_acm_queue_empty)) {
+		if (cdc_acm_tx_open)
 			cdc_acm_send_bank();
-		} else if (cdc_acm_tx_zlp && cdc_acm_wait_in_bank()) {
-			UEINTX = (uint8_t)~(1 << TXINI);
-			cdc_acm_tx_fill = 0;
-			cdc_acm_send_bank();
-		}
+		else if (cdc_acm_tx_zlp && cdc_acm_tx_wait(cdc_acm_bank_free))
+			cdc_acm_send_bank(); /* zero-length packet ends a transfer of full packets */
 	}
 	cdc_acm_tx_dropping = false;
 	cdc_acm_tx_zlp = false;
+	cdc_acm_tx_queued = 0;
+	cdc_acm_tx_head = cdc_acm_tx_tail = 0;
 }
 
 bool cdc_acm_reboot_requested(void)

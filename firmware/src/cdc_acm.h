@@ -4,7 +4,9 @@
  * Receive: bulk OUT packets are copied into a RAM ring (CDC_ACM_RX_SIZE bytes) by cdc_acm_poll_out(), which
  * usb_std_task() calls; a packet stays in the endpoint (the host is NAKed) while the ring lacks room for it, so
  * nothing is ever dropped. The consumer peeks, takes and discards bytes in order.
- * Send: cdc_acm_tx() fills the bulk IN bank and sends it when full (64 bytes); cdc_acm_tx_flush() sends what
+ * Send: cdc_acm_tx() fills the bulk IN bank and sends it when full (64 bytes); while the host has not yet read
+ * the previous packet, bytes wait in a CDC_ACM_TX_QUEUE-byte queue instead of stalling the caller (the bank is
+ * refilled from it as soon as it is free); cdc_acm_tx_flush() sends what
  * is pending at once (plus a zero-length packet after a full one), so every reply leaves as soon as it is
  * complete. DTR is not required. If the host stops reading for CDC_ACM_TX_TIMEOUT_MS, the rest of the reply
  * is dropped until the next flush (a closed port must not hang the programmer).
@@ -20,6 +22,7 @@
 #include "usb_std.h"
 
 #define CDC_ACM_RX_SIZE 2048U
+#define CDC_ACM_TX_QUEUE 128U
 #define CDC_ACM_TX_TIMEOUT_MS 500U
 
 /* Called by usb_std. */

@@ -147,18 +147,37 @@ bool isp_write_flash(uint16_t word, uint16_t length, uint16_t page_words, isp_so
 {
 	uint16_t page_mask = (uint16_t)~(page_words - 1U);
 	uint16_t page = word & page_mask;
+	bool inflight = false; /* hardware path: a byte is shifting */
+
+	(void)isp_spi_get();
 	for (uint16_t i = 0; i < length; i++) {
 		uint16_t w = word + (i >> 1);
+		uint8_t op = (i & 1U) ? ISP_LOAD_FLASH_HIGH_0 : ISP_LOAD_FLASH_LOW_0;
 		if ((w & page_mask) != page) {
+			if (inflight)
+				(void)isp_spi_hw_finish();
+			inflight = false;
 			if (!isp_commit_flash_page(page))
 				return false;
 			page = w & page_mask;
 		}
-		isp_spi_put((i & 1U) ? ISP_LOAD_FLASH_HIGH_0 : ISP_LOAD_FLASH_LOW_0);
-		isp_spi_put((uint8_t)(w >> 8));
-		isp_spi_put((uint8_t)w);
-		isp_spi_put(source());
+		if (isp_spi_soft) {
+			isp_command4(op, (uint8_t)(w >> 8), (uint8_t)w, source());
+			continue;
+		}
+		/* Each byte starts as soon as the previous one is out; the next data byte is fetched meanwhile. */
+		if (inflight)
+			isp_spi_hw_next(op);
+		else
+			isp_spi_hw_start(op);
+		isp_spi_hw_next((uint8_t)(w >> 8));
+		isp_spi_hw_next((uint8_t)w);
+		uint8_t data = source();
+		isp_spi_hw_next(data);
+		inflight = true;
 	}
+	if (inflight)
+		(void)isp_spi_hw_finish();
 	return length == 0 || isp_commit_flash_page(page);
 }
 
@@ -199,13 +218,30 @@ void isp_read_flash(uint16_t word, uint16_t length, isp_sink sink)
 {
 	if (length == 0)
 		return;
-	isp_start_flash_read(word, 0);
-	for (uint16_t i = 1; i < length; i++) {
-		uint8_t b = isp_spi_get();
-		isp_start_flash_read(word, i); /* the next instruction shifts while the last byte goes to USB */
+	if (isp_spi_soft) {
+		for (uint16_t i = 0; i < length; i++) {
+			isp_start_flash_read(word, i);
+			sink(isp_spi_get());
+		}
+		return;
+	}
+	/*
+	 * Hardware SPI: the link never idles longer than it takes to notice SPIF. The opcode of the next byte is
+	 * started before the byte just read goes to the sink, so USB work overlaps the next SPI byte.
+	 */
+	(void)isp_spi_get();
+	isp_spi_hw_start(ISP_READ_FLASH_LOW_0);
+	for (uint16_t i = 0; i < length; i++) {
+		uint16_t w = word + (i >> 1);
+		isp_spi_hw_next((uint8_t)(w >> 8));
+		isp_spi_hw_next((uint8_t)w);
+		isp_spi_hw_next(0);
+		uint8_t b = isp_spi_hw_finish();
+		if (i + 1U < length)
+			isp_spi_hw_start((i & 1U) ? ISP_READ_FLASH_LOW_0 : ISP_READ_FLASH_HIGH_0);
 		sink(b);
 	}
-	sink(isp_spi_get());
+	/* The last byte read cleared SPIF; the link is idle (isp_spi_busy is false after isp_spi_get()). */
 }
 
 void isp_read_eeprom(uint16_t address, uint16_t length, isp_sink sink)

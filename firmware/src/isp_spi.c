@@ -34,9 +34,12 @@ bool isp_spi_busy;
 uint8_t isp_spi_soft_in;
 
 static uint8_t isp_spi_dur = ISP_SPI_DEFAULT_DURATION;
+static bool isp_spi_running; /* between isp_spi_begin() and isp_spi_end() */
 static uint8_t isp_spi_spcr;
 static uint8_t isp_spi_spsr;
 static uint16_t isp_spi_half_loops; /* bit-bang half period in _delay_loop_2 units (4 cycles) */
+
+static void isp_spi_apply(void);
 
 void isp_spi_set_duration(uint8_t duration)
 {
@@ -50,11 +53,13 @@ void isp_spi_set_duration(uint8_t duration)
 		isp_spi_spcr = r->spcr;
 		isp_spi_spsr = r->spsr;
 		isp_spi_soft = false;
+		isp_spi_apply();
 		return;
 	}
 	/* Slower than hardware SPI can go: bit-bang with half the period per clock phase. */
 	isp_spi_soft = true;
 	isp_spi_half_loops = (uint16_t)((min_ps / 2U) / (4U * ISP_SPI_PS_PER_CYCLE) + 1U);
+	isp_spi_apply();
 }
 
 uint8_t isp_spi_duration(void)
@@ -62,15 +67,13 @@ uint8_t isp_spi_duration(void)
 	return isp_spi_dur;
 }
 
-void isp_spi_begin(void)
+/* Switches a running link to the selected clock (SCK stays low between bytes in both modes). */
+static void isp_spi_apply(void)
 {
-	BOARD_SPI_SCK_PORT &= (uint8_t)~(1 << BOARD_SPI_SCK_BIT);
-	BOARD_SPI_MOSI_PORT &= (uint8_t)~(1 << BOARD_SPI_MOSI_BIT);
-	BOARD_SPI_MISO_PORT &= (uint8_t)~(1 << BOARD_SPI_MISO_BIT);
-	BOARD_SPI_MISO_DDR &= (uint8_t)~(1 << BOARD_SPI_MISO_BIT);
-	BOARD_SPI_SCK_DDR |= (1 << BOARD_SPI_SCK_BIT);
-	BOARD_SPI_MOSI_DDR |= (1 << BOARD_SPI_MOSI_BIT);
-	isp_spi_busy = false;
+	if (!isp_spi_running)
+		return;
+	if (isp_spi_busy)
+		(void)isp_spi_get();
 	if (isp_spi_soft) {
 		SPCR = 0;
 		return;
@@ -82,11 +85,25 @@ void isp_spi_begin(void)
 	(void)SPDR;
 }
 
+void isp_spi_begin(void)
+{
+	BOARD_SPI_SCK_PORT &= (uint8_t)~(1 << BOARD_SPI_SCK_BIT);
+	BOARD_SPI_MOSI_PORT &= (uint8_t)~(1 << BOARD_SPI_MOSI_BIT);
+	BOARD_SPI_MISO_PORT &= (uint8_t)~(1 << BOARD_SPI_MISO_BIT);
+	BOARD_SPI_MISO_DDR &= (uint8_t)~(1 << BOARD_SPI_MISO_BIT);
+	BOARD_SPI_SCK_DDR |= (1 << BOARD_SPI_SCK_BIT);
+	BOARD_SPI_MOSI_DDR |= (1 << BOARD_SPI_MOSI_BIT);
+	isp_spi_busy = false;
+	isp_spi_running = true;
+	isp_spi_apply();
+}
+
 void isp_spi_end(void)
 {
 	if (isp_spi_busy)
 		(void)isp_spi_get();
 	SPCR = 0;
+	isp_spi_running = false;
 	BOARD_SPI_SCK_DDR &= (uint8_t)~(1 << BOARD_SPI_SCK_BIT);
 	BOARD_SPI_MOSI_DDR &= (uint8_t)~(1 << BOARD_SPI_MOSI_BIT);
 	BOARD_SPI_SCK_PORT &= (uint8_t)~(1 << BOARD_SPI_SCK_BIT);

@@ -58,6 +58,31 @@ static inline uint8_t isp_spi_get(void)
 	return SPDR;
 }
 
+/*
+ * Hardware-only fast path for tight loops (callers check !isp_spi_soft first and call isp_spi_get() before):
+ * isp_spi_hw_start() starts a byte on an idle link, isp_spi_hw_next() waits for the byte in flight and starts
+ * the next one, isp_spi_hw_finish() waits for the byte in flight and returns what came back. The link is idle
+ * again after isp_spi_hw_finish().
+ */
+static inline __attribute__((always_inline)) void isp_spi_hw_start(uint8_t out)
+{
+	SPDR = out;
+}
+
+static inline __attribute__((always_inline)) void isp_spi_hw_next(uint8_t out)
+{
+	while (!(SPSR & (1 << SPIF)))
+		;
+	SPDR = out;
+}
+
+static inline __attribute__((always_inline)) uint8_t isp_spi_hw_finish(void)
+{
+	while (!(SPSR & (1 << SPIF)))
+		;
+	return SPDR;
+}
+
 static inline uint8_t isp_spi_transfer(uint8_t out)
 {
 	isp_spi_put(out);

@@ -12,6 +12,8 @@
 #define LED_ERROR_HALF_PERIOD_MS 80U
 
 static bool led_programming;
+static uint16_t led_last_ms;
+static uint16_t led_phase_ms; /* position in the heartbeat period */
 static bool led_error_active;
 static uint16_t led_error_start;
 
@@ -61,21 +63,8 @@ void led_release(void)
 #endif
 }
 
-void led_set_programming(bool on)
+static void led_update(uint16_t now)
 {
-	led_programming = on;
-	led_task();
-}
-
-void led_show_error(void)
-{
-	led_error_active = true;
-	led_error_start = clock_ms();
-}
-
-void led_task(void)
-{
-	uint16_t now = clock_ms();
 	if (led_error_active) {
 		uint16_t t = (uint16_t)(now - led_error_start);
 		if (t < LED_ERROR_DURATION_MS) {
@@ -87,5 +76,29 @@ void led_task(void)
 	if (led_programming)
 		led_status_write(true);
 	else
-		led_status_write((now % LED_HEARTBEAT_PERIOD_MS) < LED_HEARTBEAT_ON_MS);
+		led_status_write(led_phase_ms < LED_HEARTBEAT_ON_MS);
+}
+
+void led_set_programming(bool on)
+{
+	led_programming = on;
+	led_update(clock_ms());
+}
+
+void led_show_error(void)
+{
+	led_error_active = true;
+	led_error_start = clock_ms();
+}
+
+void led_task(void)
+{
+	uint16_t now = clock_ms();
+	if (now == led_last_ms)
+		return; /* cheap when called in tight wait loops */
+	led_phase_ms += (uint16_t)(now - led_last_ms);
+	while (led_phase_ms >= LED_HEARTBEAT_PERIOD_MS)
+		led_phase_ms -= LED_HEARTBEAT_PERIOD_MS;
+	led_last_ms = now;
+	led_update(now);
 }

@@ -117,6 +117,7 @@ static bool usb_std_valid_endpoint(uint8_t address)
 static void usb_std_configure(uint8_t value)
 {
 	usb_std_configuration = value;
+	cdc_acm_bus_reset();
 	if (value == 0)
 		return;
 	usb_hw_configure_endpoint(DESCRIPTORS_NOTIFY_EP, USB_HW_EPTYPE_INTERRUPT_IN, USB_HW_EPSIZE_16);
