@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { DeviceEnv } from './device/device-env.js';
 import type { Reporter } from './output/reporter.js';
 
 /** Options every command accepts (defined once on the root program). */
@@ -16,8 +17,12 @@ export interface RunContext {
   global: GlobalOptions;
   /** Resolve a path the user typed against the directory ispkit was started in. */
   cwd: string;
+  /** The command line as typed (`ispkit flash …`), for "run this again" advice. */
+  commandLine: string;
   /** Aborted on Ctrl-C; long operations close the port so pending I/O ends at once. */
   signal: AbortSignal;
+  /** Ports and programmers (serialport in the CLI, the in-memory fake in unit tests). Loaded on first use. */
+  device(): Promise<DeviceEnv>;
 }
 
 /**

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT_CODE_HELP, ExitCode, toCliError, usageError } from './cli-error.js';
 import type { GlobalOptions, RegisterContext, RunContext } from './command.js';
 import { commands } from './commands/index.js';
+import { realDeviceEnv, type DeviceEnv } from './device/device-env.js';
 import { Reporter, type ProgressBar, type TextSink } from './output/reporter.js';
 
 export interface CliIo {
@@ -13,12 +14,18 @@ export interface CliIo {
   /** Aborted when the user interrupts. */
   signal?: AbortSignal;
   env?: Record<string, string | undefined>;
+  /** Hardware access; defaults to serialport. */
+  device?: DeviceEnv;
 }
 
 export const VERSION = '0.1.0';
 
 /** Build the program with every registered command. Exported for tests and for `--help` docs. */
-export function buildProgram(io: CliIo, onExit: (code: number) => void): { program: Command; lastUsageError: () => string | undefined } {
+function quote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export function buildProgram(io: CliIo, onExit: (code: number) => void, argv: readonly string[] = []): { program: Command; lastUsageError: () => string | undefined } {
   let usageMessage: string | undefined;
   const program = new Command('ispkit')
     .description('In-system programmer for AVR keyboards: flash, verify, fuses, EEPROM and lock bits through an ispkit (or ArduinoISP) programmer')
@@ -61,7 +68,14 @@ export function buildProgram(io: CliIo, onExit: (code: number) => void): { progr
         };
         if (io.createBar) reporterOptions.createBar = io.createBar;
         const out = new Reporter(reporterOptions);
-        const run: RunContext = { out, global, cwd: io.cwd, signal: io.signal ?? new AbortController().signal };
+        const run: RunContext = {
+          out,
+          global,
+          cwd: io.cwd,
+          commandLine: ['ispkit', ...argv].map(quote).join(' '),
+          signal: io.signal ?? new AbortController().signal,
+          device: async () => io.device ?? realDeviceEnv(),
+        };
         try {
           await (handler as (ctx: RunContext, ...rest: unknown[]) => Promise<void>)(run, ...args);
           onExit(ExitCode.OK);
@@ -81,9 +95,13 @@ export function buildProgram(io: CliIo, onExit: (code: number) => void): { progr
 /** Run the CLI; resolves with the exit code (never throws, never prints a stack trace). */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let code: number = ExitCode.OK;
-  const { program, lastUsageError } = buildProgram(io, (c) => {
-    code = c;
-  });
+  const { program, lastUsageError } = buildProgram(
+    io,
+    (c) => {
+      code = c;
+    },
+    argv,
+  );
   const wantsJson = argv.includes('--json');
   try {
     await program.parseAsync([...argv], { from: 'user' });

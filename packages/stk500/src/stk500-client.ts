@@ -129,6 +129,8 @@ export class Stk500Client {
     this.readChain = reply.then(
       () => undefined,
       (err: Error) => {
+        // STK_FAILED and STK_UNKNOWN are complete replies: framing is intact, later exchanges may proceed.
+        if (err instanceof FailedError || err instanceof UnknownCommandError) return;
         this.failure ??= err;
       },
     );

@@ -1,11 +1,34 @@
 import type { CliCommand } from '../command.js';
+import { eepromCommand } from './eeprom.js';
+import { eraseCommand } from './erase.js';
+import { flashCommand } from './flash.js';
 import { fusesCommand } from './fuses.js';
 import { hexCommand } from './hex.js';
+import { infoCommand } from './info.js';
+import { listCommand } from './list.js';
+import { lockCommand } from './lock.js';
 import { mergeCommand } from './merge.js';
 import { programmerCommand } from './programmer.js';
+import { readCommand } from './read.js';
+import { simCommand } from './sim.js';
+import { verifyCommand } from './verify.js';
 
 /**
  * Every `ispkit` command, in help order. To add one: create src/commands/<name>.ts exporting a CliCommand and
  * add it here — nothing else to touch.
  */
-export const commands: readonly CliCommand[] = [mergeCommand, hexCommand, fusesCommand, programmerCommand];
+export const commands: readonly CliCommand[] = [
+  listCommand,
+  infoCommand,
+  flashCommand,
+  readCommand,
+  verifyCommand,
+  eraseCommand,
+  eepromCommand,
+  fusesCommand,
+  lockCommand,
+  mergeCommand,
+  hexCommand,
+  programmerCommand,
+  simCommand,
+];

@@ -62,7 +62,8 @@ const FIXED_ARGS: Record<number, number> = {
  * per test; nothing global to reset. `stream` is the host's end.
  */
 export class FakeProgrammer {
-  readonly stream: MemoryStream;
+  /** The host's end of the current connection (replaced by reconnect()). */
+  stream: MemoryStream;
   readonly target: FakeTarget;
   readonly flavor: 'ispkit' | 'arduinoisp';
   readonly stats: FakeProgrammerStats = {
@@ -98,6 +99,19 @@ export class FakeProgrammer {
   /** SCK the programmer drives now. Stock ArduinoISP on a Leonardo uses f_cpu/128 (125 kHz). */
   get sckHz(): number {
     return this.flavor === 'ispkit' ? ispkitSckHz(this.sckDuration) : 125_000;
+  }
+
+  /**
+   * A new host connection to the same programmer (closing and reopening the port): programmer settings such as
+   * SCK and the target's memories persist, like on real hardware.
+   */
+  reconnect(): MemoryStream {
+    void this.stream.close();
+    this.input = [];
+    this.processing = false;
+    this.received = 0;
+    this.stream = new MemoryStream((bytes) => this.receive(bytes));
+    return this.stream;
   }
 
   /** Simulate unplugging the programmer. */

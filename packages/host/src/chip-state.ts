@@ -1,0 +1,39 @@
+import { hex8 } from './output/format.js';
+
+/** What has been done to the chip so far, so a failure can say exactly what state it is in. */
+export interface ChipState {
+  erased: boolean;
+  flashBytesWritten: number;
+  flashBytesPlanned: number;
+  /** Fuses written so far (final values). */
+  fusesWritten: string[];
+  /** The low fuse changed for speed and not restored yet. */
+  temporaryLowFuse?: { original: number; now: number; final: number };
+}
+
+export function newChipState(): ChipState {
+  return { erased: false, flashBytesWritten: 0, flashBytesPlanned: 0, fusesWritten: [] };
+}
+
+/** One sentence on the chip's state plus what to run next. Pure. */
+export function describeChipState(s: ChipState, rerun: string): string {
+  const parts: string[] = [];
+  if (!s.erased && s.flashBytesWritten === 0 && !s.temporaryLowFuse && s.fusesWritten.length === 0) {
+    return `the chip was not changed; run \`${rerun}\` again`;
+  }
+  if (s.erased) {
+    parts.push(
+      s.flashBytesWritten === 0
+        ? 'the chip is erased (flash is blank, the old firmware is gone)'
+        : `the chip is erased and only ${s.flashBytesWritten} of ${s.flashBytesPlanned} bytes are written (it will not run)`,
+    );
+  }
+  if (s.temporaryLowFuse) {
+    parts.push(`its low fuse is temporarily ${hex8(s.temporaryLowFuse.now)} (CKDIV8 cleared for speed; it should become ${hex8(s.temporaryLowFuse.final)})`);
+  } else if (s.fusesWritten.length) {
+    parts.push(`the ${s.fusesWritten.join(', ')} fuse${s.fusesWritten.length > 1 ? 's were' : ' was'} written`);
+  } else {
+    parts.push('its fuses are unchanged');
+  }
+  return `${parts.join('; ')}; reconnect and run \`${rerun}\` again`;
+}
