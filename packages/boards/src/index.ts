@@ -22,7 +22,7 @@ export {
   type IspOpcodeTable,
   type ProtocolHeaderOptions,
 } from './protocol-header.js';
-export { atmega32u4IspOpcodes, atmega32u4IspSource } from './isp-opcodes.js';
+export { firmwareIspOpcodes, firmwareIspSource, firmwareTargetPartId } from './isp-opcodes.js';
 export { renderWiringTable } from './wiring-table.js';
 export { writeBoardHeaders, type WrittenHeaders } from './write-headers.js';
 export { loadBoardFile } from './board-file.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Cmnd, IspkitParm, Parm, Resp } from '@ispkit/stk500';
-import { atmega32u4IspOpcodes } from './isp-opcodes.js';
+import { firmwareIspOpcodes } from './isp-opcodes.js';
 import { generateProtocolHeader } from './protocol-header.js';
 
-const header = () => generateProtocolHeader({ isp: atmega32u4IspOpcodes, ispSource: 'test' });
+const header = () => generateProtocolHeader({ isp: firmwareIspOpcodes(), ispSource: 'test' });
 
 describe('generateProtocolHeader', () => {
   it('is byte-identical on reruns and marked generated', () => {
@@ -29,7 +29,26 @@ describe('generateProtocolHeader', () => {
   });
 
   it('refuses an instruction that is not 4 bytes', () => {
-    expect(() => generateProtocolHeader({ isp: { ...atmega32u4IspOpcodes, pollReady: [0xf0] }, ispSource: 'x' }))
+    expect(() => generateProtocolHeader({ isp: { ...firmwareIspOpcodes(), pollReady: [0xf0] }, ispSource: 'x' }))
       .toThrow(/pollReady must encode to 4 bytes/);
+  });
+});
+
+describe('firmwareIspOpcodes', () => {
+  it('takes every instruction from @ispkit/parts for the ATmega32U4 (datasheet bytes)', () => {
+    const isp = firmwareIspOpcodes();
+    expect(Array.from(isp.programEnable)).toEqual([0xac, 0x53, 0x00, 0x00]);
+    expect(Array.from(isp.chipErase)).toEqual([0xac, 0x80, 0x00, 0x00]);
+    expect(Array.from(isp.pollReady)).toEqual([0xf0, 0x00, 0x00, 0x00]);
+    expect(isp.loadFlashLow[0]).toBe(0x40);
+    expect(isp.loadFlashHigh[0]).toBe(0x48);
+    expect(isp.writeFlashPage[0]).toBe(0x4c);
+    expect(isp.readFlashLow[0]).toBe(0x20);
+    expect(isp.readFlashHigh[0]).toBe(0x28);
+    expect(isp.readEeprom[0]).toBe(0xa0);
+    expect(isp.writeEeprom[0]).toBe(0xc0);
+    expect(isp.loadEepromPage[0]).toBe(0xc1);
+    expect(isp.writeEepromPage[0]).toBe(0xc2);
+    expect(isp.readSignature[0]).toBe(0x30);
   });
 });

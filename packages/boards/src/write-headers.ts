@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BoardDefinition } from './board.js';
 import { boardCode } from './board-list.js';
 import { generateBoardHeader } from './board-header.js';
-import { atmega32u4IspOpcodes, atmega32u4IspSource } from './isp-opcodes.js';
+import { firmwareIspOpcodes, firmwareIspSource } from './isp-opcodes.js';
 import { generateProtocolHeader } from './protocol-header.js';
 
 export interface WrittenHeaders {
@@ -28,7 +28,7 @@ export async function writeBoardHeaders(board: BoardDefinition, dir: string, opt
   const changed: string[] = [];
   const boardText = generateBoardHeader(board, { ...(opts.source ? { source: opts.source } : {}), boardCode: boardCode(board) });
   if (await writeIfChanged(boardHeader, boardText)) changed.push(boardHeader);
-  const protocolText = generateProtocolHeader({ isp: atmega32u4IspOpcodes, ispSource: atmega32u4IspSource });
+  const protocolText = generateProtocolHeader({ isp: firmwareIspOpcodes(), ispSource: firmwareIspSource });
   if (await writeIfChanged(protocolHeader, protocolText)) changed.push(protocolHeader);
   return { boardHeader, protocolHeader, changed };
 }
