@@ -9,9 +9,15 @@ const PRO_MICRO: ProgrammerBoard = {
   name: 'Pro Micro',
   bootloader: 'caterina',
   bootloaderStart: 0x7000,
-  firmwareUsb: ISPKIT_USB,
+  firmwareUsb: { ...ISPKIT_USB, product: 'ispkit ISP programmer (Pro Micro)' },
 };
-const TEENSY2: ProgrammerBoard = { id: 'teensy2', name: 'Teensy 2.0', bootloader: 'halfkay', bootloaderStart: 0x7e00, firmwareUsb: ISPKIT_USB };
+const TEENSY2: ProgrammerBoard = {
+  id: 'teensy2',
+  name: 'Teensy 2.0',
+  bootloader: 'halfkay',
+  bootloaderStart: 0x7e00,
+  firmwareUsb: { ...ISPKIT_USB, product: 'ispkit ISP programmer (Teensy 2.0)' },
+};
 
 /** Stand-in for the programmer hex: 5 KB with a jump at 0. */
 const FIRMWARE = Uint8Array.from({ length: 5000 }, (_, i) => (i === 0 ? 0x0c : (i * 37 + 5) & 0xff));
@@ -182,6 +188,17 @@ describe('installProgrammer: Pro Micro (Caterina)', () => {
     expect(err.code).toBe('no-board');
     expect(err.message).toContain('-P');
     expect(usb.touches).toEqual([]);
+  });
+
+  it('tells its own ispkit programmer from another board running ispkit by the product string', async () => {
+    const usb = new FakeUsb();
+    const teensy = new FakeTeensy2(usb, { running: 'ispkit', ispkitImage: FIRMWARE }).start();
+    const proMicro = new FakeProMicro(usb, { running: 'ispkit', ispkitImage: FIRMWARE }).start();
+    const result = await run(usb, PRO_MICRO).promise;
+    expect(usb.touches).toEqual([{ path: '/dev/ttyACM1', baudRate: 1200 }]);
+    expect(result.programmerPort).toBe('/dev/ttyACM1');
+    expect(proMicro.bootloaderEntries).toBe(1);
+    expect(teensy.bootloaderEntries).toBe(0);
   });
 
   it('uses the port named with -P', async () => {

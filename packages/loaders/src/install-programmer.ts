@@ -43,8 +43,11 @@ export interface ProgrammerBoard {
   bootloader: 'caterina' | 'halfkay';
   /** First flash byte the bootloader owns (0x7000 Caterina, 0x7E00 HalfKay). */
   bootloaderStart: number;
-  /** How ispkit's firmware enumerates (USB serial). */
-  firmwareUsb: { vendorId: number; productId: number; manufacturer?: string };
+  /**
+   * How ispkit's firmware enumerates on this board (USB serial). `product` tells two ispkit programmers apart
+   * where the platform reports product strings.
+   */
+  firmwareUsb: { vendorId: number; productId: number; manufacturer?: string; product?: string };
 }
 
 export type InstallEvent =
@@ -135,6 +138,7 @@ class Context {
   isOurFirmware(p: SerialPortInfo): boolean {
     const fw = this.board.firmwareUsb;
     if (!matchesId(p, fw)) return false;
+    if (fw.product !== undefined && p.product !== undefined && p.product !== fw.product) return false;
     return fw.manufacturer === undefined || p.manufacturer === undefined || p.manufacturer === fw.manufacturer;
   }
 

@@ -156,9 +156,9 @@ describe('programAvr109 against the Caterina model', () => {
         expect(model.flash).toEqual(expectedFlash({ segments: fitted }, before));
         expect(model.bootSectionWrites).toBe(0);
       }),
-      { numRuns: 20 },
+      { numRuns: 12 },
     );
-  });
+  }, 30_000);
 });
 
 describe('Avr109Client', () => {

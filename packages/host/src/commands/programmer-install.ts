@@ -50,7 +50,12 @@ export function installTarget(board: BoardDefinition): ProgrammerBoard {
     name: board.name,
     bootloader: board.bootloader.kind,
     bootloaderStart: board.bootloader.address,
-    firmwareUsb: { vendorId: usbIdentity.vendorId, productId: usbIdentity.productId, manufacturer: usbIdentity.manufacturer },
+    firmwareUsb: {
+      vendorId: usbIdentity.vendorId,
+      productId: usbIdentity.productId,
+      manufacturer: usbIdentity.manufacturer,
+      product: board.usbProduct,
+    },
   };
 }
 
