@@ -32,7 +32,7 @@ describe('IspSession against the ispkit flavour', () => {
   test('probes the extension: block size, SCK parameter, byte EEPROM addressing', async () => {
     const fake = new FakeProgrammer({ maxBlock: 512 });
     const session = await IspSession.open(fake.stream);
-    expect(session.info).toMatchObject({ kind: 'ispkit', extVersion: 1, maxBlock: 512, canSetSck: true, sckDuration: 2, eepromAddressing: 'byte' });
+    expect(session.info).toMatchObject({ kind: 'ispkit', extVersion: 1, maxBlock: 512, canSetSck: true, sckDuration: 4, eepromAddressing: 'byte' });
   });
 
   test('writes in the largest blocks and keeps the next block in flight before the previous reply', async () => {
@@ -60,16 +60,16 @@ describe('IspSession against the ispkit flavour', () => {
   });
 
   test('SCK selection falls back to a slower clock when the signature reads wrong (CKDIV8 target)', async () => {
-    const fake = new FakeProgrammer({ sckDuration: 2 }); // factory fuses: 2 MHz core
+    const fake = new FakeProgrammer({ sckDuration: 4 }); // factory fuses: 2 MHz core
     const notes: string[] = [];
     const session = await IspSession.open(fake.stream, { onLog: (m) => notes.push(m) });
     await session.configure(target);
     await session.enterProgmode();
     const chosen = await session.selectSck([0, 1, 2, 4], target.signature);
-    expect(chosen).toBe(2);
-    expect(fake.sckDuration).toBe(2);
+    expect(chosen).toBe(4);
+    expect(fake.sckDuration).toBe(4);
     expect(notes[0]).toMatch(/^SCK duration 0: signature read A5 A5 A5 \/ A5 A5 A5, trying a slower clock$/);
-    expect(fake.stats.setParameters.map((p) => p.value)).toEqual([0, 1, 2]);
+    expect(fake.stats.setParameters.map((p) => p.value)).toEqual([0, 1, 2, 4]);
   });
 
   test('chip erase waits for RDY/BSY, so nothing is sent while the target is busy', async () => {

@@ -8,9 +8,9 @@ import { targetFromPart } from './part-target.js';
 import { boardByCode, wiringLines } from './wiring.js';
 
 /** SCK duration every session starts with: 250 kHz, safe for a factory-fused (2 MHz) target. */
-export const SAFE_SCK_DURATION = 2;
+export const SAFE_SCK_DURATION = 4;
 /** Slower still, for targets on the 8 MHz RC oscillator divided by 8. */
-export const SLOW_SCK_DURATION = 4;
+export const SLOW_SCK_DURATION = 5;
 
 export interface TargetHandle {
   conn: Connection;

@@ -12,7 +12,7 @@ export interface FakeProgrammerOptions {
   flavor?: 'ispkit' | 'arduinoisp';
   /** ispkit: largest block in bytes (multiple of 64). Default 1024. */
   maxBlock?: number;
-  /** ispkit: initial SCK duration. Default 2 (250 kHz: safe for a factory CKDIV8 target). */
+  /** ispkit: initial SCK duration. Default 4 (250 kHz: the firmware's default, safe for a factory CKDIV8 target). */
   sckDuration?: number;
   /** The target wired to the programmer, or its options. */
   target?: FakeTarget | FakeTargetOptions;
@@ -90,7 +90,7 @@ export class FakeProgrammer {
     this.options = options;
     this.flavor = options.flavor ?? 'ispkit';
     this.maxBlock = this.flavor === 'ispkit' ? (options.maxBlock ?? 1024) : 256;
-    this.sckDuration = options.sckDuration ?? 2;
+    this.sckDuration = options.sckDuration ?? 4;
     this.target = options.target instanceof FakeTarget ? options.target : new FakeTarget(options.target);
     this.stream = new MemoryStream((bytes) => this.receive(bytes));
     if (options.garbageBeforeSync) this.stream.push(options.garbageBeforeSync);
@@ -227,12 +227,12 @@ export class FakeProgrammer {
         this.here = args[0]! | (args[1]! << 8);
         return ok();
       case Cmnd.STK_UNIVERSAL: {
-        if (!this.inProgmode && this.flavor === 'ispkit') return [Resp.STK_INSYNC, Resp.STK_FAILED];
+        if (!this.inProgmode && this.flavor === 'ispkit') return [Resp.STK_INSYNC, 0x00, Resp.STK_FAILED];
         const out = this.spi(args);
         return ok(out[3]!);
       }
       case Cmnd.STK_READ_SIGN: {
-        if (!this.inProgmode && this.flavor === 'ispkit') return [Resp.STK_INSYNC, Resp.STK_FAILED];
+        if (!this.inProgmode && this.flavor === 'ispkit') return [Resp.STK_INSYNC, 0, 0, 0, Resp.STK_FAILED];
         return ok(...[0, 1, 2].map((i) => this.spi([0x30, 0, i, 0])[3]!));
       }
       case Cmnd.STK_PROG_PAGE:
