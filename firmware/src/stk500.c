@@ -42,6 +42,8 @@ static bool stk500_waiting;            /* a request is incomplete */
 static uint16_t stk500_wait_start;
 static uint16_t stk500_discard;        /* bytes of an oversized block still to drop */
 static uint16_t stk500_taken;          /* data bytes of the current STK_PROG_PAGE consumed so far */
+static bool stk500_ispkit_host;        /* this session's host asked for the ispkit extension */
+static bool stk500_eeprom_words;       /* this session's host loads EEPROM addresses in words (-c arduino) */
 
 void stk500_init(void)
 {
@@ -51,6 +53,8 @@ void stk500_init(void)
 	stk500_eeprom_page = 0;
 	stk500_waiting = false;
 	stk500_discard = 0;
+	stk500_ispkit_host = false;
+	stk500_eeprom_words = false;
 }
 
 static void stk500_reply(uint8_t status)
@@ -148,6 +152,12 @@ static void stk500_fail(void)
 	led_show_error();
 }
 
+/* EEPROM byte address of the loaded address (see stk500.h: bytes, or words for -c arduino). */
+static uint16_t stk500_eeprom_address(void)
+{
+	return stk500_eeprom_words ? (uint16_t)(stk500_here * 2U) : stk500_here;
+}
+
 static uint8_t stk500_take(void)
 {
 	stk500_taken++;
@@ -166,8 +176,8 @@ static void stk500_prog_page(void)
 		ok = isp_write_flash(stk500_here, length, stk500_page_bytes / 2U, stk500_take);
 		stk500_here += length / 2U;
 	} else if (memtype == STK_MEMTYPE_EEPROM && length <= stk500_eeprom_bytes && stk500_need_target()) {
-		ok = isp_write_eeprom(stk500_here, length, stk500_eeprom_page, stk500_take);
-		stk500_here += length;
+		ok = isp_write_eeprom(stk500_eeprom_address(), length, stk500_eeprom_page, stk500_take);
+		stk500_here += stk500_eeprom_words ? length / 2U : length;
 	}
 	/* Whatever was not consumed (failure part-way, refused request) and the CRC_EOP. */
 	cdc_acm_rx_discard((uint16_t)(length - stk500_taken + 1U));
@@ -201,8 +211,8 @@ static void stk500_read_page(void)
 		isp_read_flash(stk500_here, length, cdc_acm_tx);
 		stk500_here += length / 2U;
 	} else {
-		isp_read_eeprom(stk500_here, length, cdc_acm_tx);
-		stk500_here += length;
+		isp_read_eeprom(stk500_eeprom_address(), length, cdc_acm_tx);
+		stk500_here += stk500_eeprom_words ? length / 2U : length;
 	}
 	cdc_acm_tx(STK_OK);
 }
@@ -260,6 +270,11 @@ static void stk500_execute(uint8_t cmd, uint16_t length)
 	led_set_activity(true);
 	switch (cmd) {
 	case STK_GET_SYNC:
+		if (!isp_active()) {
+			/* A new session starts with a sync outside programming mode. */
+			stk500_ispkit_host = false;
+			stk500_eeprom_words = false;
+		}
 		stk500_reply(STK_OK);
 		break;
 	case STK_GET_SIGN_ON: {
@@ -271,6 +286,8 @@ static void stk500_execute(uint8_t cmd, uint16_t length)
 		break;
 	}
 	case STK_GET_PARAMETER:
+		if (cdc_acm_rx_peek(1) == ISPKIT_EXT_VERSION)
+			stk500_ispkit_host = true;
 		stk500_reply_byte(stk500_param_value(cdc_acm_rx_peek(1)), STK_OK);
 		break;
 	case STK_SET_PARAMETER:
@@ -316,6 +333,9 @@ static void stk500_execute(uint8_t cmd, uint16_t length)
 		stk500_universal();
 		break;
 	case STK_READ_SIGN:
+		/* avrdude -c arduino (and only it) reads the signature with 'u' and sends EEPROM word addresses. */
+		if (!stk500_ispkit_host)
+			stk500_eeprom_words = true;
 		stk500_read_sign();
 		break;
 	default:

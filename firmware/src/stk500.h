@@ -16,8 +16,12 @@
  * - RDY/BSY polling instead of fixed delays, after every write (also writes sent through STK_UNIVERSAL).
  * - STK_SET_PARAMETER / STK_GET_PARAMETER Parm_STK_SCK_DURATION set and report the SPI clock (see isp_spi.h).
  * - STK_CHIP_ERASE ('R') erases and waits for the target (the sketch has no 'R'; avrdude erases through 'V').
- * - EEPROM addresses in STK_LOAD_ADDRESS are BYTE addresses for EEPROM pages (avrdude 7.1 -c avrisp /
- *   -c stk500v1), WORD addresses for flash. STK_PROG_PAGE / STK_READ_PAGE advance the address by the block.
+ * - STK_LOAD_ADDRESS is a WORD address for flash. For EEPROM it is a BYTE address, as avrdude 7.1 -c avrisp
+ *   and -c stk500v1 send it. avrdude -c arduino sends EEPROM WORD addresses (it takes the programmer for a
+ *   bootloader); it is recognised by reading the signature with STK_READ_SIGN ('u'), which -c avrisp/stk500v1
+ *   never send: after 'u', EEPROM addresses are words for the rest of the session, unless the host read
+ *   ISPKIT_EXT_VERSION (an ispkit host always uses bytes). A session starts at an STK_GET_SYNC received outside
+ *   programming mode. STK_PROG_PAGE / STK_READ_PAGE advance the loaded address past the block.
  * - EEPROM is written in page mode (page size from STK_SET_DEVICE_EXT) instead of byte by byte.
  *
  * ispkit extension (STK_GET_PARAMETER): ISPKIT_EXT_VERSION -> 1; ISPKIT_MAX_BLOCK_64 -> STK500_MAX_BLOCK / 64
