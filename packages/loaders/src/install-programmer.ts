@@ -211,7 +211,7 @@ async function installCaterina(ctx: Context): Promise<InstallResult> {
 
   const named = ctx.opts.port === undefined ? undefined : before.find((p) => p.path === ctx.opts.port);
   if (ctx.opts.port !== undefined && !named) {
-    throw new LoaderError('no-board', `no serial port ${ctx.opts.port}; ${seenList(before)}`);
+    throw new LoaderError('no-board', `no serial port ${ctx.opts.port} (${seenList(before)})`);
   }
   const inBootloader = named ? (findId(named, caterinaBootloaderIds) ? [named] : []) : before.filter((p) => findId(p, caterinaBootloaderIds));
   if (inBootloader.length > 1) {
@@ -322,7 +322,7 @@ async function installHalfKay(ctx: Context): Promise<InstallResult> {
     let target: SerialPortInfo | undefined;
     if (ctx.opts.port !== undefined) {
       target = ports.find((p) => p.path === ctx.opts.port);
-      if (!target) throw new LoaderError('no-board', `no serial port ${ctx.opts.port}; ${seenList(ports)}`);
+      if (!target) throw new LoaderError('no-board', `no serial port ${ctx.opts.port} (${seenList(ports)})`);
     } else {
       const ours = ports.filter((p) => ctx.isOurFirmware(p));
       const candidates = ours.length > 0 ? ours : ports.filter((p) => matchesId(p, teensySerialId));
