@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { MemoryImage } from '@ispkit/ihex';
-import { SimError, startSim } from './index.js';
+import { bootCheck, defaultFirmware, SimError, startSim } from './index.js';
 
 // These run the real harness binary and the committed firmware (both built by the workspace build).
 
@@ -65,13 +65,20 @@ test('a firmware file the harness cannot load is a start failure quoting the har
   expect((err as SimError).message).toMatch(/simulator did not start \(teensy2, .*bad\.hex\): simulator harness exited/);
 });
 
-test('bootCheck reports an erased chip as not attaching to USB', async () => {
-  const sim = await startSim({ board: 'teensy2' });
+test('bootCheck: the target flash holding a USB firmware attaches; a bare loop does not', async () => {
+  // Program the target with our own Teensy firmware image (a real USB device) before the run starts.
+  const sim = await startSim({ board: 'teensy2', flashImage: defaultFirmware('teensy2', 'ispkit-teensy2-b0') });
   try {
-    const boot = await sim.bootCheck({ timeoutMs: 200 });
-    expect(boot.attached).toBe(false);
-    expect(boot.usb).toBeNull();
+    const boot = await sim.bootCheck({ timeoutMs: 1000 });
+    expect(boot.attached).toBe(true);
+    expect(boot.startAddress).toBe(0);
+    expect(boot.usb?.vid).toBe(0x16c0);
   } finally {
     await sim.stop();
   }
+  // rjmp .-2 at the reset vector: runs forever, never touches USB.
+  const loop = MemoryImage.fromBinary(new Uint8Array([0xff, 0xcf]), 0);
+  const idle = await bootCheck({ image: loop, fuses: '5E:99:F3', timeoutMs: 200 });
+  expect(idle.attached).toBe(false);
+  expect(idle.usb).toBeNull();
 });

@@ -175,7 +175,11 @@ export async function startSim(options: SimOptions): Promise<Sim> {
   let dumpCounter = 0;
   const dump = async (kind: 'flash' | 'eeprom'): Promise<MemoryImage> => {
     const path = join(tmp, `dump-${kind}-${++dumpCounter}.hex`);
-    await proc.request(`dump-${kind} ${path}`, [`dump-${kind}`, 'dump', 'dumped']);
+    if (/\s/.test(path)) throw new SimError('bad-option', `the temp dir path has whitespace, which the harness cannot take: ${path}`);
+    const reply = await proc.request(`dump-${kind} ${path}`, [`dump-${kind}`]);
+    if (reply.ok === false) {
+      throw new SimError('command-failed', `simulator harness could not dump the target's ${kind}: ${String(reply.error ?? 'unknown error')}`);
+    }
     return parseIntelHex(readFileSync(path, 'utf8'), { source: path });
   };
   const stats = async () => (await proc.request('stats', ['stats'])) as unknown as SimStats;
