@@ -49,11 +49,14 @@ abstract class FakeBoard {
   private readonly initialApp: Uint8Array;
   private readonly initialRunning: Running;
 
+  protected readonly appStream: ((flash: Uint8Array) => Promise<ByteStream>) | undefined;
+
   constructor(
     protected readonly usb: FakeUsb,
     protected readonly ispkitImage: Uint8Array,
-    opts: { running: Running | 'bootloader'; flash: Uint8Array; enumerateMs?: number },
+    opts: { running: Running | 'bootloader'; flash: Uint8Array; enumerateMs?: number; appStream?: (flash: Uint8Array) => Promise<ByteStream> },
   ) {
+    this.appStream = opts.appStream;
     this.flash = opts.flash;
     this.enumerateMs = opts.enumerateMs ?? 300;
     this.initialApp = Uint8Array.from(opts.flash);
@@ -100,14 +103,21 @@ abstract class FakeBoard {
     this.running = kind;
     if (kind === 'keyboard' || kind === 'crashed') return;
     const streams: FakeProgrammer[] = [];
+    const opened: ByteStream[] = [];
+    const flash = Uint8Array.from(this.flash);
     const info =
       kind === 'ispkit'
         ? { ...ISPKIT_USB, product: this.product }
         : { vendorId: 0x1b4f, productId: 0x9206, manufacturer: 'SparkFun', product: 'SparkFun Pro Micro' };
     const path = this.usb.plugSerial({
       info,
-      open: () => {
+      open: async () => {
         if (kind !== 'ispkit') return deafStream();
+        if (this.appStream) {
+          const s = await this.appStream(flash);
+          opened.push(s);
+          return s;
+        }
         const p = new FakeProgrammer({ flavor: 'ispkit' });
         streams.push(p);
         return p.stream;
@@ -120,6 +130,7 @@ abstract class FakeBoard {
       unplug: () => {
         this.usb.unplugSerial(path);
         for (const s of streams) s.unplug();
+        for (const s of opened) void s.close().catch(() => undefined);
       },
     };
   }
@@ -148,6 +159,8 @@ export interface FakeProMicroOptions {
   bootloaderId?: { vendorId: number; productId: number };
   caterina?: Omit<CaterinaModelOptions, 'clock' | 'flash'>;
   enumerateMs?: number;
+  /** Talk to the running ispkit firmware through this instead of an in-memory fake (e.g. the real hex in simavr). */
+  appStream?: (flash: Uint8Array) => Promise<ByteStream>;
 }
 
 export class FakeProMicro extends FakeBoard {
@@ -159,7 +172,12 @@ export class FakeProMicro extends FakeBoard {
   constructor(usb: FakeUsb, options: FakeProMicroOptions) {
     const flash = CaterinaModel.blankFlash();
     if (options.running !== 'bootloader') for (let a = 0; a < 0x800; a++) flash[a] = (a * 3 + 0x11) & 0xff;
-    super(usb, options.ispkitImage, { running: options.running, flash, ...(options.enumerateMs !== undefined ? { enumerateMs: options.enumerateMs } : {}) });
+    super(usb, options.ispkitImage, {
+      running: options.running,
+      flash,
+      ...(options.enumerateMs !== undefined ? { enumerateMs: options.enumerateMs } : {}),
+      ...(options.appStream ? { appStream: options.appStream } : {}),
+    });
     this.options = options;
   }
 
@@ -200,6 +218,8 @@ export interface FakeTeensy2Options {
   ispkitImage: Uint8Array;
   halfkay?: Omit<HalfKayModelOptions, 'clock' | 'flash'>;
   enumerateMs?: number;
+  /** Talk to the running ispkit firmware through this instead of an in-memory fake (e.g. the real hex in simavr). */
+  appStream?: (flash: Uint8Array) => Promise<ByteStream>;
 }
 
 export class FakeTeensy2 extends FakeBoard {
@@ -213,6 +233,7 @@ export class FakeTeensy2 extends FakeBoard {
       running: options.running,
       flash: HalfKayModel.oldFlash(),
       ...(options.enumerateMs !== undefined ? { enumerateMs: options.enumerateMs } : {}),
+      ...(options.appStream ? { appStream: options.appStream } : {}),
     });
     this.options = options;
   }

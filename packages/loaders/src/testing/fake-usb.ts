@@ -11,7 +11,7 @@ import { VirtualClock } from './virtual-clock.js';
 
 export interface FakeSerialPort {
   info: Omit<SerialPortInfo, 'path'>;
-  open(baudRate: number): ByteStream;
+  open(baudRate: number): ByteStream | Promise<ByteStream>;
   /** Open at `baudRate`, DTR dropped, closed. */
   touch?(baudRate: number): void;
 }
