@@ -88,6 +88,18 @@ describe('ispkit programmer install (fake boards, real firmware images)', () => 
     expect(r.stderr()).toContain('ispkit: warning: no running Teensy 2.0 found');
   });
 
+  test('without a firmware tree it says how to build one', async () => {
+    const ctx = context();
+    let error: CliError | undefined;
+    try {
+      await runProgrammerInstall(ctx.ctx, { board: 'teensy2' }, { devices: new FakeUsb(), env: { ISPKIT_FIRMWARE_DIR: '/nonexistent' } });
+    } catch (err) {
+      error = err as CliError;
+    }
+    expect(error?.message).toBe('no prebuilt programmer firmware for teensy2 at /nonexistent/dist/ispkit-teensy2-b0.hex');
+    expect(error?.hint).toBe('build one with `ispkit programmer build --board teensy2` and pass it with --hex');
+  });
+
   test('an unknown board is a usage error (exit 2)', async () => {
     const r = await install({ board: 'nonexistent' }, new FakeUsb());
     expect(r.error?.exitCode).toBe(ExitCode.USAGE);

@@ -4,6 +4,7 @@
  * The flow lives in @ispkit/loaders (installProgrammer, tested against bootloader models); this file maps options,
  * progress and errors.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { firmwareName, usbIdentity, type BoardDefinition } from '@ispkit/boards';
 import { installProgrammer, LoaderError, type Clock, type InstallDevices, type LoaderErrorCode, type ProgrammerBoard } from '@ispkit/loaders';
@@ -76,6 +77,12 @@ export async function runProgrammerInstall(
   const board = programmerBoard(opts.board);
   const target = installTarget(board);
   const hexPath = opts.hex ?? join(firmwareDir(env), 'dist', `${firmwareName(board)}.hex`);
+  if (opts.hex === undefined && !existsSync(hexPath)) {
+    throw new CliError(`no prebuilt programmer firmware for ${board.id} at ${hexPath}`, {
+      code: 'no-firmware',
+      hint: `build one with \`ispkit programmer build --board ${board.id}\` and pass it with --hex`,
+    });
+  }
   const image = await loadImageFile(cwd, hexPath);
   out.notice(`installing ${hexPath} (${image.byteCount} bytes) on the ${board.name}`);
 
