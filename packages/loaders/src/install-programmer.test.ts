@@ -201,6 +201,23 @@ describe('installProgrammer: Pro Micro (Caterina)', () => {
     expect(teensy.bootloaderEntries).toBe(0);
   });
 
+  it('does not reboot a Leonardo-id sketch unasked (it may be another board); it names it for -P', async () => {
+    const usb = new FakeUsb();
+    usb.plugSerial({ info: { vendorId: 0x2341, productId: 0x8036, manufacturer: 'Arduino LLC' }, open: () => { throw new Error('unused'); }, touch: () => { throw new Error('touched'); } });
+    const board = new FakeProMicro(usb, { running: 'keyboard', ispkitImage: FIRMWARE }).start();
+    const actions: string[] = [];
+    const result = await run(usb, PRO_MICRO, {
+      onAction: (m) => {
+        actions.push(m);
+        board.doubleTapReset();
+      },
+    }).promise;
+    expect(usb.touches).toEqual([]);
+    expect(actions[0]).toContain('if /dev/ttyACM0 is the board, run again with -P /dev/ttyACM0; otherwise: double-tap RESET now');
+    expect(result.signOn).toBe('AVR ISP');
+    expect(board.running).toBe('ispkit');
+  });
+
   it('uses the port named with -P', async () => {
     const usb = new FakeUsb();
     const a = new FakeProMicro(usb, { running: 'ispkit', ispkitImage: FIRMWARE }).start();
@@ -239,6 +256,22 @@ describe('installProgrammer: Teensy 2.0 (HalfKay)', () => {
       },
     }).promise;
     expect(actions).toEqual([expect.stringContaining('press the pushbutton')]);
+    expect(result.signOn).toBe('AVR ISP');
+  });
+
+  it('does not reboot a Teensyduino/QMK serial port unasked (it may be the current programmer)', async () => {
+    const usb = new FakeUsb();
+    usb.plugSerial({ info: { vendorId: 0x16c0, productId: 0x0483, manufacturer: 'Teensyduino', product: 'USB Serial' }, open: () => { throw new Error('unused'); } });
+    const board = new FakeTeensy2(usb, { running: 'keyboard', ispkitImage: FIRMWARE }).start();
+    const actions: string[] = [];
+    const result = await run(usb, TEENSY2, {
+      onAction: (m) => {
+        actions.push(m);
+        board.pressButton();
+      },
+    }).promise;
+    expect(usb.touches).toEqual([]);
+    expect(actions[0]).toContain('if /dev/ttyACM0 is the board, run again with -P /dev/ttyACM0; otherwise: press the pushbutton');
     expect(result.signOn).toBe('AVR ISP');
   });
 

@@ -13,7 +13,16 @@ import { LoaderError, hex } from './loader-error.js';
 import { programAvr109 } from './program-avr109.js';
 import { programHalfKay } from './program-halfkay.js';
 import type { LoaderProgress } from './progress.js';
-import { caterinaBootloaderIds, caterinaSketchIds, findId, formatUsbId, halfKayId, matchesId, teensySerialId } from './usb-ids.js';
+import {
+  caterinaBootloaderIds,
+  caterinaSketchIds,
+  findId,
+  formatUsbId,
+  halfKayId,
+  matchesId,
+  proMicroSketchIds,
+  teensySerialId,
+} from './usb-ids.js';
 
 export interface SerialPortInfo {
   path: string;
@@ -222,7 +231,10 @@ async function installCaterina(ctx: Context): Promise<InstallResult> {
     alreadyInBootloader = true;
     ctx.step(`found the ${ctx.board.name} already in its bootloader on ${describeSerialPort(bootPort)}`);
   } else {
-    const candidates = named ? [named] : before.filter((p) => ctx.isOurFirmware(p) || findId(p, caterinaSketchIds));
+    // Our firmware and SparkFun's Pro Micro sketch ids are this board; a Leonardo/Micro sketch may be another
+    // board (a Leonardo running ArduinoISP), so it is only rebooted when named with -P.
+    const candidates = named ? [named] : before.filter((p) => ctx.isOurFirmware(p) || findId(p, proMicroSketchIds));
+    const maybe = named ? [] : before.filter((p) => findId(p, caterinaSketchIds) && !findId(p, proMicroSketchIds));
     if (candidates.length > 1) {
       throw new LoaderError('no-board', `more than one possible ${ctx.board.name}: ${candidates.map(describeSerialPort).join(', ')}; name one with -P`);
     }
@@ -238,7 +250,7 @@ async function installCaterina(ctx: Context): Promise<InstallResult> {
       }
     } else {
       ctx.action(
-        `no running ${ctx.board.name} found (${seenList(before)}): double-tap RESET now (short RST to GND twice within a second)`,
+        `no running ${ctx.board.name} found (${seenList(before)})${maybeHint(maybe)}: double-tap RESET now (short RST to GND twice within a second)`,
       );
     }
     bootPort ??= await ctx.waitFor(ctx.manualWaitMs, caterinaProbe(ctx, before, touched));
@@ -303,6 +315,12 @@ function caterinaProbe(ctx: Context, before: SerialPortInfo[], touched: SerialPo
   };
 }
 
+/** ", or if X is the board, run again with -P X" for ports that may be the board but are not rebooted unasked. */
+function maybeHint(maybe: SerialPortInfo[]): string {
+  if (maybe.length === 0) return '';
+  return `; if ${maybe.map((p) => p.path).join(' or ')} is the board, run again with -P ${maybe[0]!.path}; otherwise`;
+}
+
 function sameId(a: SerialPortInfo, b: SerialPortInfo): boolean {
   return a.vendorId !== undefined && a.vendorId === b.vendorId && a.productId === b.productId;
 }
@@ -320,16 +338,19 @@ async function installHalfKay(ctx: Context): Promise<InstallResult> {
   } else {
     const ports = await devices.listSerialPorts();
     let target: SerialPortInfo | undefined;
+    let maybe: SerialPortInfo[] = [];
     if (ctx.opts.port !== undefined) {
       target = ports.find((p) => p.path === ctx.opts.port);
       if (!target) throw new LoaderError('no-board', `no serial port ${ctx.opts.port} (${seenList(ports)})`);
     } else {
       const ours = ports.filter((p) => ctx.isOurFirmware(p));
-      const candidates = ours.length > 0 ? ours : ports.filter((p) => matchesId(p, teensySerialId));
-      if (candidates.length > 1) {
-        throw new LoaderError('no-board', `more than one possible ${ctx.board.name}: ${candidates.map(describeSerialPort).join(', ')}; name one with -P`);
+      if (ours.length > 1) {
+        throw new LoaderError('no-board', `more than one possible ${ctx.board.name}: ${ours.map(describeSerialPort).join(', ')}; name one with -P`);
       }
-      target = candidates[0];
+      target = ours[0];
+      // Teensyduino "USB Serial" and QMK's ISP firmware answer the 134-baud request too, but such a port may be
+      // another board (the user's current programmer): reboot it only when named with -P.
+      if (!target) maybe = ports.filter((p) => matchesId(p, teensySerialId) && !ctx.isOurFirmware(p));
     }
     if (target) {
       ctx.step(`found ${describeSerialPort(target)}; rebooting it into HalfKay (134-baud request)`);
@@ -337,7 +358,7 @@ async function installHalfKay(ctx: Context): Promise<InstallResult> {
       hk = await ctx.waitFor(ctx.touchWaitMs, findHalfKay);
       if (!hk) ctx.action(`the ${ctx.board.name} did not enter HalfKay: press its pushbutton now`);
     } else {
-      ctx.action(`no running ${ctx.board.name} found (${seenList(ports)}): press the pushbutton on the Teensy now`);
+      ctx.action(`no running ${ctx.board.name} found (${seenList(ports)})${maybeHint(maybe)}: press the pushbutton on the Teensy now`);
     }
     hk ??= await ctx.waitFor(ctx.manualWaitMs, findHalfKay);
     if (!hk) {

@@ -25,6 +25,9 @@ export const caterinaSketchIds: readonly UsbId[] = [
   { vendorId: 0x2a03, productId: 0x8036, name: 'Leonardo sketch' },
 ];
 
+/** Sketches on SparkFun Pro Micro ids: certainly a Pro Micro. */
+export const proMicroSketchIds: readonly UsbId[] = caterinaSketchIds.filter((id) => id.vendorId === 0x1b4f);
+
 /** PJRC HalfKay bootloader (Teensy 2.0 and other Teensy boards). */
 export const halfKayId: UsbId = { vendorId: 0x16c0, productId: 0x0478, name: 'Teensy bootloader (HalfKay)' };
 
