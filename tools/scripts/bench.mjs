@@ -100,9 +100,11 @@ const results = {
   wallSecondsTotal: (performance.now() - started) / 1000,
   rows,
 };
+// Figures to the microsecond (the harness's own resolution is one CPU cycle; more digits would be float noise).
+const round = (key, v) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1e6) / 1e6 : v);
 const out = opts.out ?? join(root, 'bench/results.json');
 mkdirSync(join(out, '..'), { recursive: true });
-writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(out, `${JSON.stringify(results, round, 2)}\n`);
 // The same table as markdown beside the JSON, for the README.
 writeFileSync(out.replace(/\.json$/, '') + '.md', `${renderMarkdown(rows)}\n`);
 console.log(renderText(rows));

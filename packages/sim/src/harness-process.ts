@@ -39,7 +39,9 @@ export class HarnessProcess {
 
   constructor(binary: string, args: readonly string[]) {
     installExitHook();
-    this.child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Own process group: a terminal's Ctrl-C goes to the CLI, which then dumps and stops the harness in order,
+    // instead of reaching the harness directly. If this process dies, the harness sees stdin EOF and exits.
+    this.child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     live.add(this.child);
     const reader = new JsonLineReader(
       (obj) => this.onEvent(obj),

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { serializeIntelHex, type MemoryImage } from '@ispkit/ihex';
+import { serializeIntelHex } from '@ispkit/ihex';
+import { startSim, SimError, type Fault, type Sim } from '@ispkit/sim';
 import { CliError, ExitCode, usageError } from '../cli-error.js';
 import type { CliCommand, RunContext } from '../command.js';
 import { hex8 } from '../output/format.js';
@@ -8,43 +9,7 @@ import { hex8 } from '../output/format.js';
  * `ispkit sim`: runs the programmer firmware in the simavr harness (tools/simharness, through @ispkit/sim) with a
  * simulated target on its ISP pins, prints the serial port and how to use it with avrdude and ispkit, and keeps
  * running until Ctrl-C, when it writes the requested dumps and stops the harness (which removes its port).
- *
- * @ispkit/sim is loaded on first use, so the rest of the CLI neither needs the simulator nor pays for loading it.
  */
-
-/** The part of @ispkit/sim this command uses (the package's own types are the reference). */
-interface SimLike {
-  port: string;
-  pty: string;
-  config: { board: string; fCpu: number; resetPin: string; firmware: string; target: string };
-  exited: Promise<{ code: number | null; signal: string | null; message?: string }>;
-  fuses(): Promise<{ low: number; high: number; ext: number; lock: number }>;
-  targetImage(): Promise<MemoryImage>;
-  eepromImage(): Promise<MemoryImage>;
-  stop(): Promise<SimFinal | undefined>;
-}
-interface SimFinal {
-  simSeconds: number;
-  spiBytes: number;
-  pageWrites: number;
-  violations: Record<string, number>;
-}
-interface SimModule {
-  startSim(options: { board: string; firmware?: string; target?: string; fuses?: string; faults?: string[] }): Promise<SimLike>;
-}
-
-const SIM_PACKAGE = '@ispkit/sim';
-
-async function loadSim(): Promise<SimModule> {
-  try {
-    return (await import(SIM_PACKAGE)) as SimModule;
-  } catch (err) {
-    throw new CliError(`the simulator package ${SIM_PACKAGE} is not available (${(err as Error).message.split('\n')[0]})`, {
-      code: 'sim-missing',
-      hint: 'run `pnpm install && pnpm build` in the ispkit checkout',
-    });
-  }
-}
 
 interface SimOptions {
   board: string;
@@ -60,27 +25,26 @@ function quote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-async function startOrExplain(lib: SimModule, opts: SimOptions): Promise<SimLike> {
+async function startOrExplain(opts: SimOptions): Promise<Sim> {
   try {
-    return await lib.startSim({
+    return await startSim({
       board: opts.board,
       target: opts.target,
       ...(opts.firmware ? { firmware: opts.firmware } : {}),
       ...(opts.fuses ? { fuses: opts.fuses } : {}),
-      ...(opts.fault?.length ? { faults: opts.fault } : {}),
+      ...(opts.fault?.length ? { faults: opts.fault as Fault[] } : {}),
     });
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    const message = err instanceof Error ? err.message : String(err);
-    if (code === 'bad-option') throw usageError(message, 'see `ispkit sim --help`');
-    throw new CliError(message, { code: typeof code === 'string' ? `sim-${code}` : 'sim' });
+    if (!(err instanceof SimError)) throw err;
+    if (err.code === 'bad-option') throw usageError(err.message, 'see `ispkit sim --help`');
+    const hint = err.code === 'harness-missing' || err.code === 'firmware-missing' ? 'run `pnpm build` in the ispkit checkout' : undefined;
+    throw new CliError(err.message, { code: `sim-${err.code}`, ...(hint ? { hint } : {}) });
   }
 }
 
 async function runSim(run: RunContext, opts: SimOptions): Promise<void> {
   const { out } = run;
-  const lib = await loadSim();
-  const sim = await startOrExplain(lib, opts);
+  const sim = await startOrExplain(opts);
   let stopped = false;
   const stop = async () => {
     if (stopped) return undefined;
