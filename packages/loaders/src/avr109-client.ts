@@ -24,6 +24,13 @@ export interface Avr109Timeouts {
 
 export const defaultAvr109Timeouts: Avr109Timeouts = { commandMs: 1000, blockMs: 2000, chipEraseMs: 10000 };
 
+export interface Avr109TraceEvent {
+  direction: 'send' | 'recv';
+  /** What the client was doing, e.g. "writing flash at 0x0080 (B)". */
+  activity: string;
+  bytes: Uint8Array;
+}
+
 const CR = 0x0d;
 const c = (ch: string): number => ch.charCodeAt(0);
 
@@ -36,6 +43,8 @@ export class Avr109Client {
   constructor(
     private readonly stream: ByteStream,
     timeouts: Partial<Avr109Timeouts> = {},
+    /** Every request and reply, for `-v`. */
+    private readonly onTrace?: (event: Avr109TraceEvent) => void,
   ) {
     this.timeouts = { ...defaultAvr109Timeouts, ...timeouts };
   }
@@ -160,7 +169,9 @@ export class Avr109Client {
 
   private async send(bytes: ArrayLike<number>): Promise<void> {
     try {
-      await this.stream.write(Uint8Array.from(bytes));
+      const data = Uint8Array.from(bytes);
+      this.onTrace?.({ direction: 'send', activity: this.activity, bytes: data });
+      await this.stream.write(data);
     } catch (err) {
       throw this.mapStreamError(err, 0);
     }
@@ -168,7 +179,9 @@ export class Avr109Client {
 
   private async receive(length: number, timeoutMs: number): Promise<Uint8Array> {
     try {
-      return await this.stream.read(length, timeoutMs);
+      const data = await this.stream.read(length, timeoutMs);
+      this.onTrace?.({ direction: 'recv', activity: this.activity, bytes: data });
+      return data;
     } catch (err) {
       throw this.mapStreamError(err, timeoutMs);
     }

@@ -3,7 +3,7 @@ export { StreamError, type ByteStream, type StreamErrorCode } from './byte-strea
 export { systemClock, type Clock } from './clock.js';
 export { assertImageFits, imageBlocks, imageEnd, type FlashImage, type FlashBlock } from './flash-image.js';
 export type { LoaderProgress, ProgressListener } from './progress.js';
-export { Avr109Client, defaultAvr109Timeouts, type Avr109Timeouts } from './avr109-client.js';
+export { Avr109Client, defaultAvr109Timeouts, type Avr109Timeouts, type Avr109TraceEvent } from './avr109-client.js';
 export { programAvr109, type Avr109ProgramOptions, type Avr109Result } from './program-avr109.js';
 export type { HidDevice, HidDeviceInfo } from './hid-device.js';
 export {

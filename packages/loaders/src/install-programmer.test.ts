@@ -64,6 +64,9 @@ describe('installProgrammer: Pro Micro (Caterina)', () => {
     expect(board.caterina?.bootSectionWrites).toBe(0);
     expect(board.running).toBe('ispkit');
     expect(events.some((e) => e.type === 'action')).toBe(false);
+    const traces = events.flatMap((e) => (e.type === 'trace' ? [e.message] : []));
+    expect(traces.slice(0, 2)).toEqual(['> 53  (identifying the bootloader (S))', '< 43 41 54 45 52 49 4e  (identifying the bootloader (S))']);
+    expect(traces).toContain('> 42 00 80 46 0c 2a 4f 74 … (132 bytes)  (writing flash at 0x0000 (B))');
     const last = events.filter((e) => e.type === 'progress').at(-1);
     expect(last).toEqual({ type: 'progress', progress: { phase: 'verify', done: 5120, total: 5120 } });
   });

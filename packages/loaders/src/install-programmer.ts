@@ -64,7 +64,9 @@ export type InstallEvent =
   | { type: 'step'; message: string }
   /** Something the user has to do now (press RESET, the button). */
   | { type: 'action'; message: string }
-  | { type: 'progress'; progress: LoaderProgress };
+  | { type: 'progress'; progress: LoaderProgress }
+  /** Protocol detail for `-v`: one line per AVR109 request/reply. */
+  | { type: 'trace'; message: string };
 
 export interface InstallOptions {
   board: ProgrammerBoard;
@@ -140,6 +142,10 @@ class Context {
     this.opts.onEvent?.({ type: 'action', message });
   }
 
+  trace(message: string): void {
+    this.opts.onEvent?.({ type: 'trace', message });
+  }
+
   progress(progress: LoaderProgress): void {
     this.opts.onEvent?.({ type: 'progress', progress });
   }
@@ -198,6 +204,12 @@ class Context {
       await this.clock.sleep(Math.min(this.pollMs, Math.max(1, end - this.clock.now())), this.opts.signal);
     }
   }
+}
+
+/** Hex bytes, shortened for block transfers. */
+function traceBytes(b: Uint8Array): string {
+  const hexes = [...b.subarray(0, 8)].map((x) => x.toString(16).padStart(2, '0'));
+  return hexes.join(' ') + (b.length > 8 ? ` … (${b.length} bytes)` : '');
 }
 
 export function describeSerialPort(p: SerialPortInfo): string {
@@ -275,6 +287,7 @@ async function installCaterina(ctx: Context): Promise<InstallResult> {
         appLimit: ctx.board.bootloaderStart,
         expectedSignature: SIGNATURE_32U4,
         onProgress: (p) => ctx.progress(p),
+        onTrace: (e) => ctx.trace(`${e.direction === 'send' ? '>' : '<'} ${traceBytes(e.bytes)}  (${e.activity})`),
       }),
     );
   } catch (err) {

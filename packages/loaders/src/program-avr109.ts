@@ -4,7 +4,7 @@
  * stays 0xFFFF, which keeps Caterina from timing out into (and a later reset from starting) a half-written
  * application.
  */
-import { Avr109Client, type Avr109Timeouts } from './avr109-client.js';
+import { Avr109Client, type Avr109Timeouts, type Avr109TraceEvent } from './avr109-client.js';
 import type { ByteStream } from './byte-stream.js';
 import { assertImageFits, imageBlocks, type FlashImage } from './flash-image.js';
 import { LoaderError, hex } from './loader-error.js';
@@ -19,6 +19,7 @@ export interface Avr109ProgramOptions {
   expectedSignature?: readonly [number, number, number];
   onProgress?: ProgressListener;
   timeouts?: Partial<Avr109Timeouts>;
+  onTrace?: (event: Avr109TraceEvent) => void;
 }
 
 export interface Avr109Result {
@@ -34,7 +35,7 @@ const MAX_BLOCK = 1024;
 
 export async function programAvr109(stream: ByteStream, image: FlashImage, opts: Avr109ProgramOptions): Promise<Avr109Result> {
   assertImageFits(image, opts.appLimit, opts.areaName ?? `the application area below the bootloader`);
-  const client = new Avr109Client(stream, opts.timeouts);
+  const client = new Avr109Client(stream, opts.timeouts, opts.onTrace);
   // Whatever arrived before we spoke (a modem prober's echo, a previous session) is not a reply.
   await stream.drain?.();
 

@@ -104,6 +104,7 @@ export async function runProgrammerInstall(
       onEvent: (e) => {
         if (e.type === 'step') out.info(e.message);
         else if (e.type === 'action') out.warning(e.message);
+        else if (e.type === 'trace') out.trace(e.message);
         else if (e.progress.phase === 'erase') {
           if (e.progress.done === 0) out.info('erasing the application flash');
         } else {
