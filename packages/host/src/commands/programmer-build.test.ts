@@ -11,6 +11,7 @@ describe('ispkit programmer build', () => {
   for (const [board, hex] of [
     ['teensy2', 'ispkit-teensy2-b0.hex'],
     ['pro-micro', 'ispkit-pro-micro-b6.hex'],
+    ['pro-micro-3v3', 'ispkit-pro-micro-3v3-b6.hex'],
   ] as const) {
     test(`reproduces the committed ${hex} byte for byte`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'ispkit-build-test-'));
