@@ -1,0 +1,75 @@
+/* faults: parsing and the MISO-level faults. Leaves out: glitches on SCK/MOSI and intermittent USB errors. */
+#include "faults.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void faults_init(faults_t *f, uint64_t seed)
+{
+	memset(f, 0, sizeof *f);
+	f->rng = seed ? seed : 0x9E3779B97F4A7C15ull;
+	f->disconnect_ms = -1;
+}
+
+int faults_parse(faults_t *f, const char *spec, char *err, size_t err_len)
+{
+	char *end;
+	if (!strcmp(spec, "no-target-high"))
+		f->miso = FAULTS_MISO_STUCK_HIGH;
+	else if (!strcmp(spec, "no-target-low"))
+		f->miso = FAULTS_MISO_STUCK_LOW;
+	else if (!strcmp(spec, "never-ready"))
+		f->never_ready = 1;
+	else if (!strcmp(spec, "locked"))
+		f->locked = 1;
+	else if (!strncmp(spec, "flip:", 5)) {
+		double p = strtod(spec + 5, &end);
+		if (end == spec + 5 || *end || p < 0 || p > 1) {
+			snprintf(err, err_len, "--fault %s: the flip probability must be a number from 0 to 1", spec);
+			return -1;
+		}
+		f->flip_probability = p;
+	} else if (!strncmp(spec, "disconnect:", 11)) {
+		double ms = strtod(spec + 11, &end);
+		if (end == spec + 11 || *end || ms < 0) {
+			snprintf(err, err_len, "--fault %s: give the unplug time in simulated milliseconds, e.g. disconnect:500",
+			         spec);
+			return -1;
+		}
+		f->disconnect_ms = ms;
+	} else {
+		snprintf(err, err_len,
+		         "unknown --fault '%s' (known: no-target-high, no-target-low, never-ready, flip:<probability>, "
+		         "disconnect:<sim-ms>, locked)",
+		         spec);
+		return -1;
+	}
+	return 0;
+}
+
+static uint64_t faults_next(faults_t *f)
+{
+	uint64_t x = f->rng;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	f->rng = x;
+	return x;
+}
+
+uint8_t faults_miso(faults_t *f, uint8_t byte)
+{
+	if (f->miso == FAULTS_MISO_STUCK_HIGH)
+		return 0xFF;
+	if (f->miso == FAULTS_MISO_STUCK_LOW)
+		return 0x00;
+	if (f->flip_probability > 0) {
+		for (int bit = 0; bit < 8; bit++) {
+			double u = (double)(faults_next(f) >> 11) / (double)(1ull << 53);
+			if (u < f->flip_probability)
+				byte ^= (uint8_t)(1u << bit);
+		}
+	}
+	return byte;
+}

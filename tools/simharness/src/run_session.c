@@ -1,0 +1,404 @@
+/*
+ * run_session: wires the models and runs the loop.
+ *
+ * Simulated-time rule: while it is the host's turn — the firmware sent data since the host last wrote, then polled
+ * its empty OUT endpoint with nothing left on IN (usb_host_device_waiting), everything sent was read from the pty,
+ * nothing from the host is queued, and the target is not busy — simulated time stands still and the loop waits on
+ * the pty. Host bytes are delivered from the next 1 ms frame on (usb_host). Otherwise the AVR runs in 100 µs slices
+ * with a non-blocking poll of the pty and stdin between slices. If the host says nothing for --host-wait-ms of wall
+ * time during its turn, 20 ms of simulated time run anyway (covers firmwares that keep working while looking idle);
+ * the wait doubles (up to 10 s) while the host stays quiet, and those ms are reported as hostQuietGraceMs.
+ * Leaves out: pacing free-running simulation to wall-clock time (simavr runs about as fast as real time here).
+ */
+#include "run_session.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "avr_board.h"
+#include "bootloader_watch.h"
+#include "control.h"
+#include "hex_file.h"
+#include "isp_target.h"
+#include "json_out.h"
+#include "pty_bridge.h"
+#include "results.h"
+#include "spi_timing.h"
+#include "usb_host.h"
+
+#define RUN_SESSION_SLICE_US 100u
+#define RUN_SESSION_GRACE_MS 20u
+#define RUN_SESSION_GRACE_MAX_MS 10000.0
+#define RUN_SESSION_ENUM_TIMEOUT_S 5.0
+
+typedef struct run_session {
+	const cli_config_t *cfg;
+	FILE *out;
+	avr_t *avr;
+	spi_timing_t *spi;
+	isp_target_t *target;
+	usb_host_t *usb;
+	pty_bridge_t *pty;
+	bootloader_watch_t *watch;
+	control_t control;
+	int sigfd;
+	results_source_t results;
+	int ready;
+	const char *stop;  /* reason, once stopping */
+	int exit_code;
+	usb_host_line_t line;  /* what the host side last asked for */
+	uint32_t pty_baud;     /* the host's port speed last seen */
+	uint64_t grace_ms;     /* simulated ms run during the host's turn because it stayed quiet */
+} run_session_t;
+
+static double run_session_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static double run_session_sim_ms(const run_session_t *s) { return (double)s->avr->cycle * 1e3 / s->avr->frequency; }
+
+static void run_session_error(run_session_t *s, int code, const char *msg)
+{
+	fprintf(stderr, "simharness: %s\n", msg);
+	json_out_t j;
+	json_out_begin(&j);
+	json_out_str(&j, "event", "error");
+	json_out_str(&j, "message", msg);
+	json_out_emit(&j, s->out);
+	s->stop = "error";
+	s->exit_code = code;
+}
+
+static void run_session_reply_dump(run_session_t *s, const char *what, const char *path)
+{
+	char err[512];
+	json_out_t j;
+	int rc = !strcmp(what, "dump-flash") ? results_dump_flash(&s->results, path, err, sizeof err)
+	                                      : results_dump_eeprom(&s->results, path, err, sizeof err);
+	json_out_begin(&j);
+	json_out_str(&j, "event", what);
+	json_out_str(&j, "path", path);
+	json_out_bool(&j, "ok", rc == 0);
+	if (rc)
+		json_out_str(&j, "error", err);
+	json_out_emit(&j, s->out);
+}
+
+static void run_session_command(run_session_t *s, char *line)
+{
+	char *save = NULL, *cmd = strtok_r(line, " \t", &save), *arg = strtok_r(NULL, " \t", &save);
+	json_out_t j;
+	if (!cmd)
+		return;
+	if (!strcmp(cmd, "stats")) {
+		json_out_begin(&j);
+		json_out_str(&j, "event", "stats");
+		results_stats(&j, &s->results);
+		json_out_u64(&j, "hostQuietGraceMs", s->grace_ms);
+		json_out_emit(&j, s->out);
+	} else if ((!strcmp(cmd, "dump-flash") || !strcmp(cmd, "dump-eeprom")) && arg) {
+		run_session_reply_dump(s, cmd, arg);
+	} else if (!strcmp(cmd, "line") && arg) {
+		char *dtr = strtok_r(NULL, " \t", &save), *rts = strtok_r(NULL, " \t", &save);
+		usb_host_line_t l = { (uint32_t)strtoul(arg, NULL, 10), dtr ? atoi(dtr) != 0 : s->line.dtr,
+			              rts ? atoi(rts) != 0 : s->line.rts };
+		usb_host_set_line(s->usb, &l);
+		s->line = l;
+		json_out_begin(&j);
+		json_out_str(&j, "event", "line");
+		json_out_u64(&j, "baud", l.baud);
+		json_out_bool(&j, "dtr", l.dtr);
+		json_out_bool(&j, "rts", l.rts);
+		json_out_emit(&j, s->out);
+	} else if (!strcmp(cmd, "quit")) {
+		s->stop = "quit";
+	} else {
+		json_out_begin(&j);
+		json_out_str(&j, "event", "error");
+		json_out_str(&j, "message", "unknown command (stats, dump-flash <path>, dump-eeprom <path>, line <baud> <dtr> [rts], quit)");
+		json_out_emit(&j, s->out);
+	}
+}
+
+/* Wall-clock I/O: signals, stdin commands, host bytes, device bytes. */
+static void run_session_io(run_session_t *s, int timeout_ms)
+{
+	struct pollfd fds[3] = { { s->sigfd, POLLIN, 0 }, { s->control.fd, POLLIN, 0 }, { pty_bridge_fd(s->pty), POLLIN, 0 } };
+	int nfds = s->control.eof ? 1 : 2;
+	if (pty_bridge_fd(s->pty) >= 0) {
+		if (nfds == 1)
+			fds[1] = fds[2];
+		nfds++;
+	}
+	if (poll(fds, (nfds_t)nfds, timeout_ms) < 0 && errno != EINTR)
+		return;
+	struct signalfd_siginfo si;
+	if (read(s->sigfd, &si, sizeof si) == (ssize_t)sizeof si)
+		s->stop = si.ssi_signo == SIGINT ? "sigint" : "sigterm";
+	char line[1024];
+	while (!s->stop && control_next(&s->control, line, sizeof line))
+		run_session_command(s, line);
+	if (s->control.eof && !s->control.len && !s->stop)
+		s->stop = "stdin-eof";
+	uint8_t buf[4096];
+	size_t room = usb_host_out_free(s->usb);
+	size_t n = pty_bridge_read(s->pty, buf, room < sizeof buf ? room : sizeof buf);
+	if (n)
+		usb_host_out_push(s->usb, buf, n);
+	while ((n = usb_host_in_take(s->usb, buf, sizeof buf)))
+		pty_bridge_write(s->pty, buf, n);
+	pty_bridge_flush(s->pty);
+}
+
+static void run_session_print_ready(run_session_t *s)
+{
+	const usb_host_device_t *d = usb_host_device(s->usb);
+	json_out_t j;
+	json_out_begin(&j);
+	json_out_str(&j, "event", "ready");
+	json_out_str(&j, "port", pty_bridge_path(s->pty));
+	json_out_str(&j, "link", pty_bridge_link(s->pty));
+	json_out_object(&j, "usb");
+	json_out_u64(&j, "vid", d->vid);
+	json_out_u64(&j, "pid", d->pid);
+	json_out_str(&j, "product", d->product);
+	json_out_u64(&j, "ep0Size", d->ep0_size);
+	json_out_u64(&j, "bulkIn", d->in_ep);
+	json_out_u64(&j, "bulkOut", d->out_ep);
+	json_out_u64(&j, "bulkInSize", d->in_size);
+	json_out_u64(&j, "bulkOutSize", d->out_size);
+	json_out_close(&j);
+	json_out_num(&j, "simMs", run_session_sim_ms(s));
+	json_out_emit(&j, s->out);
+	s->ready = 1;
+}
+
+static int run_session_host_turn(run_session_t *s)
+{
+	return s->ready && usb_host_device_waiting(s->usb) && !usb_host_out_pending(s->usb) &&
+	       !pty_bridge_unread(s->pty) && !isp_target_busy(s->target);
+}
+
+/* Runs the AVR for `cycles`, stopping early on a crash or a bootloader entry. */
+static void run_session_advance(run_session_t *s, avr_cycle_count_t cycles)
+{
+	avr_t *avr = s->avr;
+	avr_cycle_count_t end = avr->cycle + cycles;
+	while (avr->cycle < end) {
+		int state = avr_run(avr);
+		if (bootloader_watch_check(s->watch)) {
+			json_out_t j;
+			int wd = bootloader_watch_check(s->watch) == BOOTLOADER_WATCH_WATCHDOG;
+			json_out_begin(&j);
+			json_out_str(&j, "event", "bootloader-entry");
+			if (wd && !s->cfg->bootloader_given)
+				json_out_null(&j, "address");
+			else
+				json_out_u64(&j, "address", bootloader_watch_address(s->watch));
+			json_out_str(&j, "via", wd ? "watchdog-reset" : "jump");
+			json_out_bool(&j, "usbDetached", usb_host_device_detached(s->usb));
+			json_out_num(&j, "simMs", run_session_sim_ms(s));
+			json_out_emit(&j, s->out);
+			pty_bridge_close(s->pty); /* the CDC device is gone */
+			s->stop = "bootloader-entry";
+			return;
+		}
+		if (state == cpu_Crashed || state == cpu_Done) {
+			char msg[160];
+			snprintf(msg, sizeof msg, "the programmer firmware %s at pc 0x%04X after %.3f simulated ms",
+			         state == cpu_Crashed ? "crashed" : "stopped (sleep with interrupts off)", avr->pc,
+			         run_session_sim_ms(s));
+			run_session_error(s, 4, msg);
+			return;
+		}
+	}
+}
+
+static int run_session_load_target(run_session_t *s)
+{
+	const cli_config_t *cfg = s->cfg;
+	char err[512];
+	uint32_t lo, hi;
+	if (cfg->flash_image &&
+	    hex_file_load(cfg->flash_image, isp_target_flash(s->target), cfg->flash_size, &lo, &hi, err, sizeof err)) {
+		fprintf(stderr, "simharness: --flash-image: %s\n", err);
+		return -1;
+	}
+	if (cfg->eeprom_image &&
+	    hex_file_load(cfg->eeprom_image, isp_target_eeprom(s->target), cfg->eeprom_size, &lo, &hi, err, sizeof err)) {
+		fprintf(stderr, "simharness: --eeprom-image: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void run_session_finish(run_session_t *s)
+{
+	char err[512];
+	const cli_config_t *cfg = s->cfg;
+	if (s->target) {
+		if (cfg->dump_flash && results_dump_flash(&s->results, cfg->dump_flash, err, sizeof err))
+			fprintf(stderr, "simharness: --dump-flash: %s\n", err);
+		if (cfg->dump_eeprom && results_dump_eeprom(&s->results, cfg->dump_eeprom, err, sizeof err))
+			fprintf(stderr, "simharness: --dump-eeprom: %s\n", err);
+		if (cfg->results && results_write(&s->results, cfg->results, err, sizeof err))
+			fprintf(stderr, "simharness: --results: %s\n", err);
+		json_out_t j;
+		json_out_begin(&j);
+		json_out_str(&j, "event", "exit");
+		json_out_str(&j, "reason", s->stop ? s->stop : "error");
+		results_stats(&j, &s->results);
+		json_out_u64(&j, "hostQuietGraceMs", s->grace_ms);
+		json_out_emit(&j, s->out);
+	}
+	if (s->pty)
+		pty_bridge_free(s->pty);
+}
+
+int run_session(const cli_config_t *cfg, FILE *out)
+{
+	run_session_t s = { .cfg = cfg, .out = out, .sigfd = -1 };
+	char err[512];
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	s.sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	signal(SIGPIPE, SIG_IGN);
+
+	s.avr = avr_board_create(cfg->firmware, cfg->f_cpu, cfg->verbose, err, sizeof err);
+	if (!s.avr) {
+		fprintf(stderr, "simharness: --firmware: %s\n", err);
+		return 2;
+	}
+	isp_target_config_t tc = {
+		.part = cfg->part,
+		.flash_size = cfg->flash_size,
+		.flash_page = cfg->flash_page,
+		.eeprom_size = cfg->eeprom_size,
+		.eeprom_page = cfg->eeprom_page,
+		.lock = cfg->lock,
+		.calibration = cfg->calibration,
+		.crystal_hz = cfg->target_clock,
+		.reset_port = cfg->reset_port,
+		.reset_bit = cfg->reset_bit,
+	};
+	memcpy(tc.signature, cfg->signature, 3);
+	memcpy(tc.fuses, cfg->fuses, 3);
+	usb_host_line_t line = { cfg->baud, cfg->dtr, cfg->rts };
+	faults_t faults = cfg->faults;
+	if (!(s.spi = spi_timing_attach(s.avr, err, sizeof err)) ||
+	    !(s.target = isp_target_attach(s.avr, s.spi, &tc, &faults, err, sizeof err)) ||
+	    !(s.usb = usb_host_attach(s.avr, &line, err, sizeof err))) {
+		fprintf(stderr, "simharness: %s\n", err);
+		return 2;
+	}
+	usb_host_set_verbose(s.usb, cfg->verbose);
+	s.watch = bootloader_watch_attach(s.avr, cfg->bootloaders, cfg->bootloader_count);
+	s.results = (results_source_t){ s.avr, s.spi, s.target, s.usb, cfg->flash_size, cfg->eeprom_size };
+	if (run_session_load_target(&s))
+		return 2;
+	if (!(s.pty = pty_bridge_open(cfg->link, err, sizeof err))) {
+		fprintf(stderr, "simharness: %s\n", err);
+		return 2;
+	}
+	control_init(&s.control, 0);
+	s.line = line;
+	s.pty_baud = pty_bridge_baud(s.pty);
+	if (cfg->start_detached) {
+		/* As Caterina leaves the chip when it starts the application: USB macro on, pads on, detached. */
+		s.avr->data[0xD8] = 0x91;
+		s.avr->data[0xE0] |= 0x01;
+	}
+
+	avr_cycle_count_t slice = (avr_cycle_count_t)cfg->f_cpu / (1000000u / RUN_SESSION_SLICE_US);
+	double turn_since = -1;
+	unsigned slices = 0;
+	double grace_wait = cfg->host_wait_ms; /* doubles while the host stays quiet, back to the start when it talks */
+	uint64_t bytes_out_seen = 0;
+	while (!s.stop) {
+		int turn = run_session_host_turn(&s);
+		if (turn) {
+			double now = run_session_now_ms();
+			if (turn_since < 0)
+				turn_since = now;
+			if (cfg->host_wait_ms == 0 || now - turn_since < grace_wait) {
+				run_session_io(&s, 50);
+				continue;
+			}
+			/* The host has been quiet for a while: let simulated time pass anyway, in case the firmware
+			 * only looked idle. Quiet hosts get ever rarer grace periods. */
+			turn_since = -1;
+			if (grace_wait < RUN_SESSION_GRACE_MAX_MS)
+				grace_wait *= 2;
+			s.grace_ms += RUN_SESSION_GRACE_MS;
+			run_session_advance(&s, (avr_cycle_count_t)cfg->f_cpu / 1000u * RUN_SESSION_GRACE_MS);
+		} else {
+			turn_since = -1;
+			run_session_advance(&s, slice);
+		}
+		run_session_io(&s, 0);
+		if (s.stop)
+			break;
+		usb_host_stats_t us;
+		usb_host_stats(s.usb, &us);
+		if (us.bytes_out != bytes_out_seen) {
+			bytes_out_seen = us.bytes_out;
+			grace_wait = cfg->host_wait_ms;
+		}
+
+		usb_host_state_t st = usb_host_state(s.usb);
+		if (!s.ready && st == USB_HOST_CONFIGURED)
+			run_session_print_ready(&s);
+		if (st == USB_HOST_FAILED && !s.stop) {
+			run_session_error(&s, 3, usb_host_error(s.usb));
+			break;
+		}
+		double sim_s = (double)s.avr->cycle / s.avr->frequency;
+		if (!s.ready && sim_s > RUN_SESSION_ENUM_TIMEOUT_S) {
+			char msg[200];
+			snprintf(msg, sizeof msg,
+			         "the firmware did not %s within %.0f simulated seconds: is it an ATmega32U4 USB CDC firmware "
+			         "built for %u Hz?",
+			         usb_host_attach_cycle(s.usb) ? "finish USB enumeration" : "attach to USB",
+			         RUN_SESSION_ENUM_TIMEOUT_S, cfg->f_cpu);
+			run_session_error(&s, 3, msg);
+			break;
+		}
+		if (cfg->faults.disconnect_ms >= 0 && run_session_sim_ms(&s) >= cfg->faults.disconnect_ms) {
+			json_out_t j;
+			json_out_begin(&j);
+			json_out_str(&j, "event", "disconnect");
+			json_out_num(&j, "simMs", run_session_sim_ms(&s));
+			json_out_emit(&j, out);
+			pty_bridge_close(s.pty);
+			s.stop = "disconnect";
+			break;
+		}
+		if (cfg->max_sim_seconds > 0 && sim_s >= cfg->max_sim_seconds) {
+			s.stop = "max-sim-seconds";
+			break;
+		}
+		if (s.ready && (++slices & 15) == 0) {
+			uint32_t baud = pty_bridge_baud(s.pty);
+			if (baud && baud != s.pty_baud) {
+				/* the host changed its port's speed: a CDC driver sends SET_LINE_CODING */
+				s.pty_baud = baud;
+				s.line.baud = baud;
+				usb_host_set_line(s.usb, &s.line);
+			}
+		}
+	}
+	run_session_finish(&s);
+	return s.exit_code;
+}
