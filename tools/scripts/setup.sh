@@ -43,5 +43,10 @@ else
 fi
 
 export CI="${CI:-}"
+# turbo sends no telemetry (the machines reach package registries only) and prints no notice about it.
+export TURBO_TELEMETRY_DISABLED=1
 "${PNPM[@]}" install --frozen-lockfile --prefer-offline --reporter=silent
-"${PNPM[@]}" exec turbo run build --output-logs=errors-only
+# turbo runs each package's script through pnpm: the pinned one the workspace installed must be on PATH
+# (a fresh machine that got pnpm through npx has none of its own).
+export PATH="$PWD/node_modules/.bin:$PATH"
+turbo run build --output-logs=errors-only
