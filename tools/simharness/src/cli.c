@@ -16,7 +16,7 @@ static const char cli_usage[] =
 	"      [--dtr on|off] [--rts on|off] [--baud 115200] [--link <path>] [--start-detached]\n"
 	"      [--bootloader-address 0x7000]... [--fault <fault>]... [--seed N]\n"
 	"      [--dump-flash <hex>] [--dump-eeprom <hex>] [--results <json>] [--max-sim-seconds N]\n"
-	"      [--host-wait-ms 100] [--verbose]\n"
+	"      [--host-wait-ms 100] [--no-usb] [--verbose]\n"
 	"    faults: no-target-high, no-target-low, never-ready, flip:<probability>, disconnect:<sim-ms>, locked\n"
 	"    stdin commands: stats | dump-flash <path> | dump-eeprom <path> | line <baud> <dtr 0|1> [rts 0|1] | quit\n"
 	"  simharness boot --image <hex> --fuses L:H:E [--timeout-ms 3000] [--f-cpu 16000000] [--target atmega32u4]\n";
@@ -178,7 +178,7 @@ int cli_parse(int argc, char **argv, cli_config_t *cfg, char *err, size_t err_le
 			fputs(cli_usage, stdout);
 			return 1;
 		}
-		int flag = !strcmp(name, "--start-detached") || !strcmp(name, "--verbose");
+		int flag = !strcmp(name, "--start-detached") || !strcmp(name, "--verbose") || !strcmp(name, "--no-usb");
 		if (!flag) {
 			if (eq)
 				val = eq + 1;
@@ -248,6 +248,8 @@ int cli_parse(int argc, char **argv, cli_config_t *cfg, char *err, size_t err_le
 			CLI_RUN_ONLY cfg->link = val;
 		} else if (CLI_IS("--start-detached")) {
 			CLI_RUN_ONLY cfg->start_detached = 1;
+		} else if (CLI_IS("--no-usb")) {
+			CLI_RUN_ONLY cfg->no_usb = 1;
 		} else if (CLI_IS("--bootloader-address")) {
 			CLI_RUN_ONLY uint32_t a;
 			rc = cli_u32(name, val, &a, err, err_len);

@@ -21,6 +21,7 @@ typedef struct cli_config {
 	uint32_t baud;
 	int dtr, rts;
 	int start_detached;
+	int no_usb; /* test firmwares without USB: ready at once, no enumeration deadline */
 	uint32_t bootloaders[CLI_MAX_BOOTLOADERS]; /* byte addresses watched for a jump */
 	int bootloader_count;
 	int bootloader_given; /* --bootloader-address was used: bootloaders[0] is where a watchdog reset goes */

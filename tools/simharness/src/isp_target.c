@@ -85,6 +85,7 @@ static void isp_target_reset_level(isp_target_t *t, int low)
 		return;
 	t->in_reset = low;
 	t->enabled = 0;
+	t->decoded = NULL;
 	t->pos = 0;
 	if (low) {
 		t->reset_low_cycle = t->avr->cycle;
@@ -259,6 +260,7 @@ static uint8_t isp_target_byte(isp_target_t *t, uint8_t mosi)
 		if (pos == 2 && t->frame[0] == 0xAC && t->frame[1] == 0x53) {
 			if (t->avr->cycle - t->reset_low_cycle >= isp_target_us(t, ISP_TARGET_ENABLE_DELAY_US)) {
 				t->enabled = 1;
+				t->decoded = NULL; /* the enable frame's last byte must not run an older instruction */
 				reply = t->prev; /* 0x53 */
 			} else {
 				t->stats.early_enable++;

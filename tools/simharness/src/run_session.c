@@ -167,6 +167,12 @@ static void run_session_print_ready(run_session_t *s)
 	json_out_str(&j, "event", "ready");
 	json_out_str(&j, "port", pty_bridge_path(s->pty));
 	json_out_str(&j, "link", pty_bridge_link(s->pty));
+	if (s->cfg->no_usb) {
+		json_out_null(&j, "usb");
+		json_out_emit(&j, s->out);
+		s->ready = 1;
+		return;
+	}
 	json_out_object(&j, "usb");
 	json_out_u64(&j, "vid", d->vid);
 	json_out_u64(&j, "pid", d->pid);
@@ -212,11 +218,14 @@ static void run_session_advance(run_session_t *s, avr_cycle_count_t cycles)
 			s->stop = "bootloader-entry";
 			return;
 		}
-		if (state == cpu_Crashed || state == cpu_Done) {
+		if (state == cpu_Done) {
+			s->stop = "firmware-halted"; /* sleep with interrupts off: nothing can ever happen again */
+			return;
+		}
+		if (state == cpu_Crashed) {
 			char msg[160];
-			snprintf(msg, sizeof msg, "the programmer firmware %s at pc 0x%04X after %.3f simulated ms",
-			         state == cpu_Crashed ? "crashed" : "stopped (sleep with interrupts off)", avr->pc,
-			         run_session_sim_ms(s));
+			snprintf(msg, sizeof msg, "the programmer firmware crashed at pc 0x%04X after %.3f simulated ms",
+			         avr->pc, run_session_sim_ms(s));
 			run_session_error(s, 4, msg);
 			return;
 		}
@@ -326,6 +335,7 @@ int run_session(const cli_config_t *cfg, FILE *out)
 	unsigned slices = 0;
 	double grace_wait = cfg->host_wait_ms; /* doubles while the host stays quiet, back to the start when it talks */
 	uint64_t bytes_out_seen = 0;
+	avr_cycle_count_t configured_cycle = 0;
 	while (!s.stop) {
 		int turn = run_session_host_turn(&s);
 		if (turn) {
@@ -358,14 +368,19 @@ int run_session(const cli_config_t *cfg, FILE *out)
 		}
 
 		usb_host_state_t st = usb_host_state(s.usb);
-		if (!s.ready && st == USB_HOST_CONFIGURED)
+		/* Ready once the firmware waits for the host (or 1 s after enumeration, for firmwares that never poll):
+		 * a sketch like ArduinoISP spends its first 360 ms blinking LEDs before it reads the port. */
+		if (!s.ready && st == USB_HOST_CONFIGURED && !configured_cycle)
+			configured_cycle = s.avr->cycle;
+		if (!s.ready && (cfg->no_usb || (configured_cycle && (usb_host_device_waiting(s.usb) ||
+		                                                       s.avr->cycle - configured_cycle >= cfg->f_cpu))))
 			run_session_print_ready(&s);
-		if (st == USB_HOST_FAILED && !s.stop) {
+		if (st == USB_HOST_FAILED && !s.stop && !cfg->no_usb) {
 			run_session_error(&s, 3, usb_host_error(s.usb));
 			break;
 		}
 		double sim_s = (double)s.avr->cycle / s.avr->frequency;
-		if (!s.ready && sim_s > RUN_SESSION_ENUM_TIMEOUT_S) {
+		if (!s.ready && !configured_cycle && !cfg->no_usb && sim_s > RUN_SESSION_ENUM_TIMEOUT_S) {
 			char msg[200];
 			snprintf(msg, sizeof msg,
 			         "the firmware did not %s within %.0f simulated seconds: is it an ATmega32U4 USB CDC firmware "
