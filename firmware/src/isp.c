@@ -12,6 +12,7 @@
 
 static bool isp_is_active;
 static uint8_t isp_error;
+static bool isp_busy_stuck; /* the last RDY/BSY wait timed out: the target may still be busy */
 
 static void isp_reset_drive(bool high)
 {
@@ -92,6 +93,7 @@ bool isp_enter(void)
 		(void)isp_spi_transfer(ISP_PROGRAM_ENABLE_3);
 		if (echo == ISP_PROGRAM_ENABLE_1) {
 			isp_is_active = true;
+			isp_busy_stuck = false;
 			isp_error = ISP_ERROR_NONE;
 			return true;
 		}
@@ -112,14 +114,28 @@ bool isp_wait_ready(void)
 {
 	uint16_t start = clock_ms();
 	for (;;) {
-		if (!(isp_command4(ISP_POLL_READY_0, ISP_POLL_READY_1, ISP_POLL_READY_2, ISP_POLL_READY_3) & ISP_BUSY_BIT))
+		if (!(isp_command4(ISP_POLL_READY_0, ISP_POLL_READY_1, ISP_POLL_READY_2, ISP_POLL_READY_3) & ISP_BUSY_BIT)) {
+			isp_busy_stuck = false;
 			return true;
+		}
 		if (clock_elapsed_ms(start) > ISP_READY_TIMEOUT_MS) {
 			isp_error = ISP_ERROR_BUSY;
+			isp_busy_stuck = true;
 			return false;
 		}
 		isp_idle();
 	}
+}
+
+bool isp_ready_for_command(void)
+{
+	if (!isp_busy_stuck)
+		return true;
+	/* One poll, no waiting: a target that stays busy makes every command fail at once. */
+	if (isp_command4(ISP_POLL_READY_0, ISP_POLL_READY_1, ISP_POLL_READY_2, ISP_POLL_READY_3) & ISP_BUSY_BIT)
+		return false;
+	isp_busy_stuck = false;
+	return true;
 }
 
 /* Instructions after which the target is busy: writes, erase, fuse and lock programming. */
@@ -132,6 +148,10 @@ static bool isp_starts_write(const uint8_t cmd[4])
 
 uint8_t isp_universal(const uint8_t cmd[4], bool *ok)
 {
+	if (cmd[0] != ISP_POLL_READY_0 && !isp_ready_for_command()) {
+		*ok = false;
+		return 0;
+	}
 	uint8_t r = isp_command4(cmd[0], cmd[1], cmd[2], cmd[3]);
 	*ok = !isp_starts_write(cmd) || isp_wait_ready();
 	return r;

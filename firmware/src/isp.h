@@ -44,6 +44,12 @@ void isp_set_error(uint8_t error);
 /* One 4-byte instruction; returns the 4th reply byte. Polls RDY/BSY after instructions that write. */
 uint8_t isp_universal(const uint8_t cmd[4], bool *ok);
 bool isp_wait_ready(void);
+/*
+ * True when the target may be sent an instruction: after a RDY/BSY timeout every further instruction (except
+ * polling itself) is preceded by one RDY/BSY poll and not sent (the command fails at once) while the target
+ * still reports busy.
+ */
+bool isp_ready_for_command(void);
 
 /* Source and sink for the block transfers below. */
 typedef uint8_t (*isp_source)(void);

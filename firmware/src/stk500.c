@@ -139,12 +139,14 @@ static void stk500_set_device_ext(void)
 	stk500_eeprom_page = (page >= 2 && (page & (page - 1U)) == 0) ? page : 0;
 }
 
+/* Programming mode is on and the target is not stuck busy. */
 static bool stk500_need_target(void)
 {
-	if (isp_active())
-		return true;
-	isp_set_error(ISP_ERROR_NOT_ACTIVE);
-	return false;
+	if (!isp_active()) {
+		isp_set_error(ISP_ERROR_NOT_ACTIVE);
+		return false;
+	}
+	return isp_ready_for_command();
 }
 
 static void stk500_fail(void)
