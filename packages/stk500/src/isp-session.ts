@@ -224,10 +224,20 @@ export class IspSession {
     const items = planReads(start, data.length, block);
     // Stock ArduinoISP writes EEPROM a byte at a time with a fixed 45 ms delay; ispkit polls RDY/BSY per page.
     const perByteMs = this.info.pollsReady ? (target.timing.eepromWriteUs / 1000) * 2 / target.eeprom.pageSize : 50;
-    await this.pipelined('eeprom', 'write', items, (item) => [
-      this.client.loadAddress(this.eepromAddress(item.address)),
-      this.client.progPage(Memtype.EEPROM, data.subarray(item.address - start, item.address - start + item.length), this.client.timeoutMs + Math.ceil(item.length * perByteMs)),
-    ], undefined, onProgress);
+    // EEPROM is small and slow to write, so it is not pipelined: each reply is read before the next request goes
+    // out, as avrdude does (a simulator that infers "the host's turn" from traffic cannot stall on it).
+    let done = 0;
+    onProgress?.(0, data.length);
+    for (const item of items) {
+      try {
+        await this.client.loadAddress(this.eepromAddress(item.address));
+        await this.client.progPage(Memtype.EEPROM, data.subarray(item.address - start, item.address - start + item.length), this.client.timeoutMs + Math.ceil(item.length * perByteMs));
+      } catch (err) {
+        throw new TransferError('eeprom', 'write', item.address, done, err as Error);
+      }
+      done += item.length;
+      onProgress?.(done, data.length);
+    }
   }
 
   async readEeprom(target: IspTarget, start: number, length: number, onProgress?: Progress): Promise<Uint8Array> {

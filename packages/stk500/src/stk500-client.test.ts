@@ -110,3 +110,21 @@ describe('Stk500Client', () => {
     expect(w.slice(13, 21)).toEqual([0x00, 0x80, 0x04, 0x00, 0x00, 0x00, 0x80, 0x00]);
   });
 });
+
+describe('Stk500Client.getSync with a slow programmer', () => {
+  test('a late answer to an earlier attempt does not shift the next reply', async () => {
+    let syncs = 0;
+    const stream: MemoryStream = new MemoryStream((bytes) => {
+      if (bytes[0] === Cmnd.STK_GET_SYNC) {
+        syncs++;
+        // the first answer comes after the attempt timed out; later ones promptly
+        setTimeout(() => stream.push([Resp.STK_INSYNC, Resp.STK_OK]), syncs === 1 ? 60 : 1);
+      } else if (bytes[0] === Cmnd.STK_GET_SIGN_ON) {
+        setTimeout(() => stream.push([Resp.STK_INSYNC, ...Array.from('AVR ISP', (c) => c.charCodeAt(0)), Resp.STK_OK]), 1);
+      }
+    });
+    const client = new Stk500Client(stream, { syncTimeoutMs: 40, drainQuietMs: 5 });
+    await client.getSync();
+    expect(await client.signOn()).toBe('AVR ISP');
+  });
+});

@@ -188,13 +188,13 @@ export class Stk500Client {
   }
 
   /** Discard everything buffered and whatever arrives until the line is quiet (bounded: a stream of garbage ends). */
-  private async drainLine(): Promise<number> {
+  private async drainLine(quietMs = this.drainQuietMs): Promise<number> {
     await this.stream.drain?.();
     let dropped = 0;
     const end = Date.now() + 1000;
     while (Date.now() < end) {
       try {
-        await this.stream.read(1, this.drainQuietMs);
+        await this.stream.read(1, quietMs);
         dropped++;
       } catch (err) {
         if (streamErrorCode(err) !== 'timeout') throw err;
@@ -217,7 +217,14 @@ export class Stk500Client {
     for (let attempt = 1; attempt <= this.syncAttempts; attempt++) {
       try {
         await this.exchange(Cmnd.STK_GET_SYNC, [], 0, this.syncTimeoutMs);
-        if (attempt > 1) this.onLog?.(`in sync after ${attempt} attempts`);
+        if (attempt > 1) {
+          // A late answer to an earlier attempt may be what we just read, leaving this attempt's answer on the
+          // line: let stragglers arrive, drop them, and confirm with one more exchange.
+          await this.readChain;
+          const stale = await this.drainLine(this.syncTimeoutMs);
+          await this.exchange(Cmnd.STK_GET_SYNC, [], 0, this.syncTimeoutMs);
+          this.onLog?.(`in sync after ${attempt} attempts${stale ? ` (dropped ${stale} late byte(s))` : ''}`);
+        }
         return;
       } catch (err) {
         if (!(err instanceof Error)) throw err;
