@@ -25,7 +25,9 @@ export function describeChipState(s: ChipState, rerun: string): string {
     parts.push(
       s.flashBytesWritten === 0
         ? 'the chip is erased (flash is blank, the old firmware is gone)'
-        : `the chip is erased and only ${s.flashBytesWritten} of ${s.flashBytesPlanned} bytes are written (it will not run)`,
+        : s.flashBytesWritten < s.flashBytesPlanned
+          ? `the chip is erased and only ${s.flashBytesWritten} of ${s.flashBytesPlanned} bytes are written (it will not run)`
+          : `all ${s.flashBytesPlanned} bytes are written but not verified good`,
     );
   }
   if (s.temporaryLowFuse) {
