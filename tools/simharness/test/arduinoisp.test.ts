@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { arduinoIspHex, hexBytes, scratch, startHarness, writeHex, type Harness } from './harness.js';
@@ -104,13 +104,20 @@ describe('USB life cycle', () => {
   }, 40000);
 
   test('disconnect fault: the pty hangs up at the given simulated time and the harness exits', async () => {
-    const ready = await start('--fault', 'disconnect:1500');
-    expect(ready.simMs as number).toBeLessThan(1500);
-    const ev = await harness!.next('disconnect', 20000);
-    expect(ev.simMs as number).toBeGreaterThanOrEqual(1500);
-    const exit = await harness!.next('exit');
-    expect(exit.reason).toBe('disconnect');
-    expect(await harness!.exited).toBe(0);
+    const ready = await start('--fault', 'disconnect:1000');
+    expect(ready.simMs as number).toBeLessThan(1000);
+    // A request left unread keeps it the firmware's turn, so simulated time runs on to the fault.
+    const fd = openSync(ready.port as string, 'r+');
+    try {
+      writeSync(fd, Buffer.from('0 '));
+      const ev = await harness!.next('disconnect', 20000);
+      expect(ev.simMs as number).toBeGreaterThanOrEqual(1000);
+      const exit = await harness!.next('exit');
+      expect(exit.reason).toBe('disconnect');
+      expect(await harness!.exited).toBe(0);
+    } finally {
+      closeSync(fd);
+    }
     harness = undefined;
   }, 40000);
 });
