@@ -272,6 +272,38 @@ void isp_read_eeprom(uint16_t address, uint16_t length, isp_sink sink)
 	}
 }
 
+/* Low fuse fields (the same on every classic AVR with a CKDIV8 fuse). */
+#define ISP_LOW_FUSE_CKDIV8 0x80U
+#define ISP_LOW_FUSE_CKSEL 0x0FU
+#define ISP_CKSEL_XTAL_8MHZ_UP 0x0EU /* CKSEL3..1 = 111: low-power crystal, 8 to 16 MHz */
+#define ISP_CKSEL_RC_8MHZ 0x02U      /* calibrated internal RC, 8 MHz */
+
+static uint8_t isp_read_low_fuse(void)
+{
+	return isp_command4(ISP_READ_LOW_FUSE_0, ISP_READ_LOW_FUSE_1, ISP_READ_LOW_FUSE_2, ISP_READ_LOW_FUSE_3);
+}
+
+static uint8_t isp_read_signature_byte0(void)
+{
+	return isp_command4(ISP_READ_SIGNATURE_0, ISP_READ_SIGNATURE_1, 0, 0);
+}
+
+bool isp_raise_clock(void)
+{
+	uint8_t low = isp_read_low_fuse();
+	uint8_t cksel = low & ISP_LOW_FUSE_CKSEL;
+	if (!(low & ISP_LOW_FUSE_CKDIV8) ||
+	    ((cksel & ISP_CKSEL_XTAL_8MHZ_UP) != ISP_CKSEL_XTAL_8MHZ_UP && cksel != ISP_CKSEL_RC_8MHZ))
+		return false;
+	uint8_t sig = isp_read_signature_byte0();
+	uint8_t slow = isp_spi_duration();
+	isp_spi_set_duration(ISP_SPI_8MHZ_DURATION);
+	if (isp_read_low_fuse() == low && isp_read_signature_byte0() == sig)
+		return true;
+	isp_spi_set_duration(slow);
+	return false;
+}
+
 void isp_read_signature(uint8_t sig[3])
 {
 	for (uint8_t i = 0; i < 3; i++)

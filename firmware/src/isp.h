@@ -50,6 +50,13 @@ bool isp_wait_ready(void);
  * still reports busy.
  */
 bool isp_ready_for_command(void);
+/*
+ * Right after isp_enter() at a clock safe for the slowest target: raises SCK to ISP_SPI_8MHZ_DURATION when the
+ * target's low fuse guarantees it runs at 8 MHz or more (CKDIV8 unprogrammed and CKSEL a crystal of 8 MHz and up,
+ * or the internal 8 MHz RC), and keeps it only when the low fuse and signature byte 0 read the same at the new
+ * rate. Returns true when the clock was raised.
+ */
+bool isp_raise_clock(void);
 
 /* Source and sink for the block transfers below. */
 typedef uint8_t (*isp_source)(void);

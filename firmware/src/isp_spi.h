@@ -7,6 +7,7 @@
  * that, and bit-bangs (same timing rule) for periods beyond SPI's slowest rate (F_CPU/128).
  * d = 0 (never sent by avrdude) selects the fastest rate allowed for a 16 MHz target: 2 MHz.
  * The default, ISP_SPI_DEFAULT_DURATION (4 = 250 kHz), is safe for a factory-fused target (CKDIV8: 2 MHz core).
+ * ISP_SPI_8MHZ_DURATION (1 = 1 MHz) is safe for any target running at 8 MHz or more (SCK below fck/4).
  *
  * Transfers are split so that the next byte can be prepared while one is shifting: isp_spi_put() starts a byte
  * (waiting first for the previous one), isp_spi_get() waits for the last started byte and returns what the target
@@ -21,6 +22,7 @@
 #include <stdint.h>
 
 #define ISP_SPI_DEFAULT_DURATION 4U
+#define ISP_SPI_8MHZ_DURATION 1U
 
 void isp_spi_set_duration(uint8_t duration);
 uint8_t isp_spi_duration(void);

@@ -44,6 +44,7 @@ static uint16_t stk500_discard;        /* bytes of an oversized block still to d
 static uint16_t stk500_taken;          /* data bytes of the current STK_PROG_PAGE consumed so far */
 static bool stk500_ispkit_host;        /* this session's host asked for the ispkit extension */
 static bool stk500_eeprom_words;       /* this session's host loads EEPROM addresses in words (-c arduino) */
+static bool stk500_sck_set;            /* this session's host chose the SCK duration (avrdude -B, ispkit) */
 
 void stk500_init(void)
 {
@@ -55,6 +56,7 @@ void stk500_init(void)
 	stk500_discard = 0;
 	stk500_ispkit_host = false;
 	stk500_eeprom_words = false;
+	stk500_sck_set = false;
 }
 
 static void stk500_reply(uint8_t status)
@@ -245,9 +247,18 @@ static void stk500_read_sign(void)
 	cdc_acm_tx(ok ? STK_OK : STK_FAILED);
 }
 
+/*
+ * A host that leaves the clock to the programmer (stock avrdude without -B) gets the safe default for the
+ * entry, raised from there when the target's fuses allow (isp_raise_clock); a host that set it keeps its choice.
+ */
 static void stk500_enter_progmode(void)
 {
+	bool auto_clock = !isp_active() && !stk500_sck_set && !stk500_ispkit_host;
+	if (auto_clock)
+		isp_spi_set_duration(ISP_SPI_DEFAULT_DURATION);
 	bool ok = isp_active() || isp_enter();
+	if (ok && auto_clock)
+		(void)isp_raise_clock();
 	led_set_programming(ok);
 	if (!ok)
 		stk500_fail();
@@ -276,6 +287,7 @@ static void stk500_execute(uint8_t cmd, uint16_t length)
 			/* A new session starts with a sync outside programming mode. */
 			stk500_ispkit_host = false;
 			stk500_eeprom_words = false;
+			stk500_sck_set = false;
 		}
 		stk500_reply(STK_OK);
 		break;
@@ -293,8 +305,10 @@ static void stk500_execute(uint8_t cmd, uint16_t length)
 		stk500_reply_byte(stk500_param_value(cdc_acm_rx_peek(1)), STK_OK);
 		break;
 	case STK_SET_PARAMETER:
-		if (cdc_acm_rx_peek(1) == PARM_STK_SCK_DURATION)
+		if (cdc_acm_rx_peek(1) == PARM_STK_SCK_DURATION) {
 			isp_spi_set_duration(cdc_acm_rx_peek(2));
+			stk500_sck_set = true;
+		}
 		stk500_reply(STK_OK);
 		break;
 	case STK_SET_DEVICE:

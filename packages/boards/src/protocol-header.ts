@@ -15,6 +15,7 @@ export const firmwareIspOps = [
   'loadEepromPage',
   'writeEepromPage',
   'readSignature',
+  'readLowFuse',
 ] as const;
 export type FirmwareIspOp = (typeof firmwareIspOps)[number];
 

@@ -18,7 +18,7 @@ function ok(run: { code: number | null; stderr: string; timedOut: boolean }): vo
  * Stock avrdude 7.1 against a programmer firmware running in the harness: what issue 3/4 "Done when" lists.
  * `firmware` undefined = our committed hex for the board.
  */
-export function defineAvrdudeSuite(name: string, base: Pick<SimOptions, 'board' | 'firmware'>, opts: { eeprom: boolean; allProgrammers: boolean; fuses: boolean }) {
+export function defineAvrdudeSuite(name: string, base: Pick<SimOptions, 'board' | 'firmware'>, opts: { eeprom: boolean; allProgrammers: boolean; fuses: boolean; autoClock?: boolean }) {
   describe(name, () => {
     const fx = fixtureDir(name.replace(/\W+/g, '-'));
     afterAll(() => fx.remove());
@@ -80,6 +80,33 @@ export function defineAvrdudeSuite(name: string, base: Pick<SimOptions, 'board' 
           expect(Number(readFileSync(`${out}-e.txt`, 'utf8').trim()) & 0x0f).toBe(0xf3 & 0x0f);
         });
       });
+    }
+
+    if (opts.autoClock) {
+      /** Simulated seconds of one avrdude 4 KB write + verify (after a warm-up session), less host-quiet grace. */
+      async function writeTime(fuses: string): Promise<number> {
+        const { path } = writeRandomHex(fx.dir, `clock-${fuses.replace(/:/g, '')}.hex`, 4096, 0xc10c);
+        return withSim({ ...base, fuses }, async (sim) => {
+          ok(await runAvrdude({ port: sim.port }));
+          const before = await sim.stats();
+          ok(await runAvrdude({ port: sim.port, args: ['-U', `flash:w:${path}:i`] }));
+          const after = await sim.stats();
+          expect(after.violations.sckTooFast).toBe(0);
+          expect(after.violations.busy).toBe(0);
+          const grace = (Number(after.hostQuietGraceMs ?? 0) - Number(before.hostQuietGraceMs ?? 0)) / 1000;
+          return after.simSeconds - before.simSeconds - grace;
+        });
+      }
+
+      // avrdude 7.1 `-c avrisp` sends no SCK duration (not even for -B), so the firmware picks the clock itself.
+      test('the firmware raises SCK when the fuses say the target runs at 8 MHz or more, not otherwise', async () => {
+        const factory = await writeTime('5E:99:F3'); // CKDIV8: 2 MHz core, stays at 250 kHz
+        const fast = await writeTime('DE:99:F3'); // 16 MHz crystal, CKDIV8 off: 1 MHz
+        const rc = await writeTime('E2:99:F3'); // internal 8 MHz RC, CKDIV8 off: 1 MHz
+        // SPI time per 4 KB is ~4 x shorter at 1 MHz; page writes (32 x 4.5 ms) and USB time are the same.
+        expect(fast).toBeLessThan(factory * 0.6);
+        expect(rc).toBeCloseTo(fast, 2);
+      }, 120_000);
     }
 
     if (opts.eeprom) {
