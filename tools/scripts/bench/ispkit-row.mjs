@@ -76,16 +76,16 @@ export async function runIspkitRow({ board, workload, target }) {
       throw new Error(`ispkit flash failed (exit ${run.code}): ${last}`);
     }
     const total = diffStats(before, after);
-    const at = async (name) => (marks[name] ? (await marks[name]).simSeconds : undefined);
-    const [erased, written, verified] = [await at('erased'), await at('written'), await at('verified')];
+    const [erased, written, verified] = [await marks.erased, await marks.written, await marks.verified];
+    const span = (a, b) => (a && b ? diffStats(a, b).simSeconds : undefined);
     const mismatch = compareImage(workload.image, await sim.targetImage());
     const finalFuses = await sim.fuses();
     const fusesOk = finalFuses.low === target.fuses.low && finalFuses.high === target.fuses.high && (finalFuses.ext & 0x0f) === (target.fuses.ext & 0x0f);
     const result = run.events.find((e) => e.event === 'result')?.data;
     return {
-      eraseSeconds: erased !== undefined ? erased - before.simSeconds : undefined,
-      writeSeconds: erased !== undefined && written !== undefined ? written - erased : undefined,
-      verifySeconds: written !== undefined && verified !== undefined ? verified - written : undefined,
+      eraseSeconds: span(before, erased),
+      writeSeconds: span(erased, written),
+      verifySeconds: span(written, verified),
       totals: total,
       wallSeconds: run.wallMs / 1000,
       verified: mismatch === undefined && fusesOk,
