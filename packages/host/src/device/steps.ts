@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { compareFuse, type FuseName, type FuseValues } from '@ispkit/parts';
 import { Stk500Error, TargetBusyError, TransferError, streamErrorCode } from '@ispkit/stk500';
 import { describeChipState, type ChipState } from '../chip-state.js';
@@ -10,6 +11,14 @@ import { openTarget, type TargetHandle } from './target.js';
 
 export function isDisconnect(err: unknown): boolean {
   return streamErrorCode(err) === 'closed' || (err instanceof Stk500Error && err.code === 'closed');
+}
+
+/**
+ * An unplugged programmer often shows first as a reply that never came: when its device node (followed through
+ * symlinks) is gone by then, it was unplugged, not stuck. Only for device paths (Windows COM names are not files).
+ */
+function portGone(path: string): boolean {
+  return process.platform !== 'win32' && path.startsWith('/') && !existsSync(path);
 }
 
 /** Describe a failure during an operation that changes the chip, with its state and what to run. */
@@ -31,7 +40,7 @@ export function failureWithState(ctx: RunContext, t: TargetHandle, err: unknown,
     return new CliError(`the target stayed busy while ${doing} (${err.message}): ${stateText}`, { exitCode: ExitCode.TARGET, code: 'target-busy', cause: err });
   }
   const where = err instanceof TransferError ? ` at ${hexAddr(err.address)}` : '';
-  if (isDisconnect(err) || (err instanceof TransferError && err.code === 'closed')) {
+  if (isDisconnect(err) || (err instanceof TransferError && err.code === 'closed') || portGone(t.conn.path)) {
     return new CliError(`the programmer on ${t.conn.path} disconnected while ${doing}${where}: ${stateText}`, {
       exitCode: ExitCode.PROGRAMMER,
       code: 'disconnected',
