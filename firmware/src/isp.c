@@ -1,6 +1,7 @@
 #include "board.h"
 
 #include <avr/io.h>
+#include <string.h>
 #include <util/delay.h>
 
 #include "clock.h"
@@ -110,11 +111,17 @@ void isp_leave(void)
 	isp_is_active = false;
 }
 
+/* One RDY/BSY poll: true while the target reports busy. */
+static bool isp_poll_busy(void)
+{
+	return isp_command4(ISP_POLL_READY_0, ISP_POLL_READY_1, ISP_POLL_READY_2, ISP_POLL_READY_3) & ISP_BUSY_BIT;
+}
+
 bool isp_wait_ready(void)
 {
 	uint16_t start = clock_ms();
 	for (;;) {
-		if (!(isp_command4(ISP_POLL_READY_0, ISP_POLL_READY_1, ISP_POLL_READY_2, ISP_POLL_READY_3) & ISP_BUSY_BIT)) {
+		if (!isp_poll_busy()) {
 			isp_busy_stuck = false;
 			return true;
 		}
@@ -132,7 +139,7 @@ bool isp_ready_for_command(void)
 	if (!isp_busy_stuck)
 		return true;
 	/* One poll, no waiting: a target that stays busy makes every command fail at once. */
-	if (isp_command4(ISP_POLL_READY_0, ISP_POLL_READY_1, ISP_POLL_READY_2, ISP_POLL_READY_3) & ISP_BUSY_BIT)
+	if (isp_poll_busy())
 		return false;
 	isp_busy_stuck = false;
 	return true;
@@ -283,11 +290,6 @@ static uint8_t isp_read_low_fuse(void)
 	return isp_command4(ISP_READ_LOW_FUSE_0, ISP_READ_LOW_FUSE_1, ISP_READ_LOW_FUSE_2, ISP_READ_LOW_FUSE_3);
 }
 
-static uint8_t isp_read_signature_byte0(void)
-{
-	return isp_command4(ISP_READ_SIGNATURE_0, ISP_READ_SIGNATURE_1, 0, 0);
-}
-
 bool isp_raise_clock(void)
 {
 	uint8_t low = isp_read_low_fuse();
@@ -295,10 +297,12 @@ bool isp_raise_clock(void)
 	if (!(low & ISP_LOW_FUSE_CKDIV8) ||
 	    ((cksel & ISP_CKSEL_XTAL_8MHZ_UP) != ISP_CKSEL_XTAL_8MHZ_UP && cksel != ISP_CKSEL_RC_8MHZ))
 		return false;
-	uint8_t sig = isp_read_signature_byte0();
+	uint8_t slow_sig[3], fast_sig[3];
+	isp_read_signature(slow_sig);
 	uint8_t slow = isp_spi_duration();
 	isp_spi_set_duration(ISP_SPI_8MHZ_DURATION);
-	if (isp_read_low_fuse() == low && isp_read_signature_byte0() == sig)
+	isp_read_signature(fast_sig);
+	if (isp_read_low_fuse() == low && memcmp(slow_sig, fast_sig, sizeof slow_sig) == 0)
 		return true;
 	isp_spi_set_duration(slow);
 	return false;

@@ -53,7 +53,7 @@ bool isp_ready_for_command(void);
 /*
  * Right after isp_enter() at a clock safe for the slowest target: raises SCK to ISP_SPI_8MHZ_DURATION when the
  * target's low fuse guarantees it runs at 8 MHz or more (CKDIV8 unprogrammed and CKSEL a crystal of 8 MHz and up,
- * or the internal 8 MHz RC), and keeps it only when the low fuse and signature byte 0 read the same at the new
+ * or the internal 8 MHz RC), and keeps it only when the low fuse and the signature read the same at the new
  * rate. Returns true when the clock was raised.
  */
 bool isp_raise_clock(void);

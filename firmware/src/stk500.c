@@ -253,10 +253,11 @@ static void stk500_read_sign(void)
  */
 static void stk500_enter_progmode(void)
 {
-	bool auto_clock = !isp_active() && !stk500_sck_set && !stk500_ispkit_host;
+	bool fresh = !isp_active();
+	bool auto_clock = fresh && !stk500_sck_set && !stk500_ispkit_host;
 	if (auto_clock)
 		isp_spi_set_duration(ISP_SPI_DEFAULT_DURATION);
-	bool ok = isp_active() || isp_enter();
+	bool ok = !fresh || isp_enter();
 	if (ok && auto_clock)
 		(void)isp_raise_clock();
 	led_set_programming(ok);

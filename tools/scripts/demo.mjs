@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { diffStats } from './bench/measure.mjs';
 import { root, sim as simLib } from './bench/modules.mjs';
 import { buildDemoKeyboard } from './demo/build-keyboard.mjs';
 
@@ -99,10 +100,7 @@ async function main() {
   heading('Flash the keyboard firmware with its bootloader, set the Caterina fuses, verify');
   const beforeFlash = await sim.stats();
   await ispkit('flash', kb.keyboard, '--bootloader', kb.bootloader, '--fuses', 'caterina-5v', '-P', port);
-  const afterFlash = await sim.stats();
-  // Target time of the flash command alone, less the simulated time the harness let pass while ispkit started up.
-  const flashSeconds =
-    afterFlash.simSeconds - beforeFlash.simSeconds - (afterFlash.hostQuietGraceMs - beforeFlash.hostQuietGraceMs) / 1000;
+  const flashed = diffStats(beforeFlash, await sim.stats()); // the flash command alone, in target time
 
   heading('Verify the chip against the merged file, as a separate check');
   await ispkit('verify', merged, '-P', port);
@@ -126,8 +124,8 @@ async function main() {
   console.log(`  flashed     ${rel(merged)}: keyboard + bootloader, verified twice`);
   console.log(`  fuses       low ${hex2(f.low)} high ${hex2(f.high)} ext ${hex2(f.ext)} (caterina-5v: boots at 0x7000)`);
   console.log(
-    `  flash step  ${flashSeconds.toFixed(2)} s of simulated target time: ${afterFlash.pageWrites - beforeFlash.pageWrites} page ` +
-      `writes, ${afterFlash.spiBytes - beforeFlash.spiBytes} SPI bytes`,
+    `  flash step  ${flashed.simSeconds.toFixed(2)} s of simulated target time: ${flashed.pageWrites} page writes, ` +
+      `${flashed.spiBytes} SPI bytes`,
   );
   console.log(`  ISP timing  ${violations} violations in the whole run (commands while busy, SCK too fast for the target)`);
   console.log(`  boot        attached to USB ${boot.simMs.toFixed(0)} ms after reset`);

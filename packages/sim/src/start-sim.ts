@@ -42,6 +42,13 @@ export interface SimOptions {
 /** Counters the harness reports (`stats` command and the final exit event). */
 export interface SimStats {
   simSeconds: number;
+  /** Simulated ms the harness ran while a quiet host had its turn (how many depends on wall time). */
+  hostQuietGraceMs: number;
+  /**
+   * simSeconds less hostQuietGraceMs: the simulated time the programmer and target were kept busy by the host —
+   * the figure to compare between runs.
+   */
+  targetSeconds: number;
   cycles: number;
   spiBytes: number;
   pageWrites: number;
@@ -94,6 +101,13 @@ export interface Sim {
 }
 
 let runCounter = 0;
+
+/** The harness's counters with the derived targetSeconds. */
+function withTargetSeconds(raw: Record<string, unknown>): SimStats {
+  const simSeconds = Number(raw.simSeconds ?? 0);
+  const hostQuietGraceMs = Number(raw.hostQuietGraceMs ?? 0);
+  return { ...raw, simSeconds, hostQuietGraceMs, targetSeconds: simSeconds - hostQuietGraceMs / 1000 } as SimStats;
+}
 
 function targetSpec(id: string): TargetSpec & { name: string } {
   let part;
@@ -182,7 +196,7 @@ export async function startSim(options: SimOptions): Promise<Sim> {
     }
     return parseIntelHex(readFileSync(path, 'utf8'), { source: path });
   };
-  const stats = async () => (await proc.request('stats', ['stats'])) as unknown as SimStats;
+  const stats = async () => withTargetSeconds(await proc.request('stats', ['stats']));
   let stopped: Promise<SimStats | undefined> | undefined;
 
   const sim: Sim = {
@@ -208,7 +222,7 @@ export async function startSim(options: SimOptions): Promise<Sim> {
       stopped ??= (async () => {
         try {
           const exit = await proc.close();
-          return exit as unknown as SimStats | undefined;
+          return exit ? withTargetSeconds(exit) : undefined;
         } finally {
           cleanup();
         }

@@ -83,7 +83,7 @@ export function defineAvrdudeSuite(name: string, base: Pick<SimOptions, 'board' 
     }
 
     if (opts.autoClock) {
-      /** Simulated seconds of one avrdude 4 KB write + verify (after a warm-up session), less host-quiet grace. */
+      /** Simulated target seconds of one avrdude 4 KB write + verify (after a warm-up session). */
       async function writeTime(fuses: string): Promise<number> {
         const { path } = writeRandomHex(fx.dir, `clock-${fuses.replace(/:/g, '')}.hex`, 4096, 0xc10c);
         return withSim({ ...base, fuses }, async (sim) => {
@@ -93,8 +93,7 @@ export function defineAvrdudeSuite(name: string, base: Pick<SimOptions, 'board' 
           const after = await sim.stats();
           expect(after.violations.sckTooFast).toBe(0);
           expect(after.violations.busy).toBe(0);
-          const grace = (Number(after.hostQuietGraceMs ?? 0) - Number(before.hostQuietGraceMs ?? 0)) / 1000;
-          return after.simSeconds - before.simSeconds - grace;
+          return after.targetSeconds - before.targetSeconds;
         });
       }
 

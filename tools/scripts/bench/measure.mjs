@@ -1,7 +1,7 @@
 // Turning harness counters into benchmark figures. Simulated time is the figure of merit: the harness stops its
 // clock while it is the host's turn, so these numbers do not depend on how busy the machine is. When a host stays
 // quiet on its turn (a process starting up), the harness lets 20 ms of simulated time pass now and then anyway;
-// how many depends on wall time, so that grace time (hostQuietGraceMs) is taken out of simSeconds here.
+// how many depends on wall time, so the figures use @ispkit/sim's targetSeconds (simSeconds without that grace).
 
 const COUNTERS = ['simSeconds', 'spiBytes', 'pageWrites', 'usbBytesOut', 'usbBytesIn'];
 
@@ -9,7 +9,7 @@ const COUNTERS = ['simSeconds', 'spiBytes', 'pageWrites', 'usbBytesOut', 'usbByt
 export function diffStats(before, after) {
   const d = {};
   for (const k of COUNTERS) d[k] = (after[k] ?? 0) - (before[k] ?? 0);
-  d.simSeconds -= ((after.hostQuietGraceMs ?? 0) - (before.hostQuietGraceMs ?? 0)) / 1000;
+  d.simSeconds = after.targetSeconds - before.targetSeconds;
   d.violations = {};
   const kinds = new Set([...Object.keys(before.violations ?? {}), ...Object.keys(after.violations ?? {})]);
   for (const k of kinds) d.violations[k] = (after.violations?.[k] ?? 0) - (before.violations?.[k] ?? 0);
