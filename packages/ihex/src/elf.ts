@@ -34,6 +34,8 @@ export interface ElfImages {
   fuse: MemoryImage;
   /** .lock contents (avr-libc LOCKBITS), address 0. */
   lock: MemoryImage;
+  /** .signature contents (avr-libc order: address 0 = signature byte 2, 2 = byte 0). */
+  signature: MemoryImage;
   /** ELF machine (83 = AVR). Non-AVR files put every loadable byte into `flash` at its physical address. */
   machine: number;
   /** ELF entry point. */
@@ -97,7 +99,7 @@ export function parseElfImages(bytes: Uint8Array, opts: { source?: string } = {}
     }
   }
 
-  const spaces: Record<'flash' | 'eeprom' | 'fuse' | 'lock', Segment[]> = { flash: [], eeprom: [], fuse: [], lock: [] };
+  const spaces: Record<'flash' | 'eeprom' | 'fuse' | 'lock' | 'signature', Segment[]> = { flash: [], eeprom: [], fuse: [], lock: [], signature: [] };
   if (machine === EM_AVR) {
     for (const s of loaded) {
       if (s.address < AvrElfSpace.sram) spaces.flash.push(s);
@@ -107,8 +109,10 @@ export function parseElfImages(bytes: Uint8Array, opts: { source?: string } = {}
         spaces.fuse.push({ address: s.address - AvrElfSpace.fuse, data: s.data });
       } else if (s.address >= AvrElfSpace.lock && s.address < AvrElfSpace.signature) {
         spaces.lock.push({ address: s.address - AvrElfSpace.lock, data: s.data });
+      } else if (s.address >= AvrElfSpace.signature && s.address < AvrElfSpace.userSignatures) {
+        spaces.signature.push({ address: s.address - AvrElfSpace.signature, data: s.data });
       }
-      // SRAM-only (load address in SRAM, e.g. .noinit with contents) and signature spaces are not programmable here.
+      // SRAM-only (load address in SRAM, e.g. .noinit with contents) and user signatures are not programmable here.
     }
   } else {
     spaces.flash.push(...loaded);
@@ -121,9 +125,73 @@ export function parseElfImages(bytes: Uint8Array, opts: { source?: string } = {}
     eeprom: build(spaces.eeprom),
     fuse: build(spaces.fuse),
     lock: build(spaces.lock),
+    signature: build(spaces.signature),
     machine,
     entry,
   };
+}
+
+export interface ElfNote {
+  /** Name of the section holding the note. */
+  section: string;
+  /** Owner name (without its NUL). */
+  owner: string;
+  type: number;
+  desc: Uint8Array;
+}
+
+/**
+ * The notes in an ELF's SHT_NOTE sections (read through the section headers). Throws ImageError 'elf' when the
+ * section headers or a note run past the end of the file.
+ */
+export function parseElfNotes(bytes: Uint8Array, opts: { source?: string } = {}): ElfNote[] {
+  const fail = (what: string): never => {
+    throw new ImageError('elf', `not a usable ELF file${inSource(opts.source)}: ${what}`, { source: opts.source });
+  };
+  if (!isElf(bytes) || bytes.length < 52 || bytes[4] !== 1 || bytes[5] !== 1) fail('not a little-endian ELF32 file');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u16 = (off: number): number => view.getUint16(off, true);
+  const u32 = (off: number): number => view.getUint32(off, true);
+  const shoff = u32(32);
+  const shentsize = u16(46);
+  const shnum = u16(48);
+  const shstrndx = u16(50);
+  if (shnum === 0) return [];
+  if (shentsize < 40 || shoff + shnum * shentsize > bytes.length) fail(`section header table at ${hex(shoff)} extends past the end of the file`);
+  const sh = (i: number) => {
+    const at = shoff + i * shentsize;
+    return { name: u32(at), type: u32(at + 4), offset: u32(at + 16), size: u32(at + 20) };
+  };
+  const strtab = shstrndx < shnum ? sh(shstrndx) : undefined;
+  const decoder = new TextDecoder();
+  const cstring = (start: number, end: number): string => {
+    let e = start;
+    while (e < end && bytes[e] !== 0) e++;
+    return decoder.decode(bytes.subarray(start, e));
+  };
+  const sectionName = (nameOff: number): string =>
+    strtab && strtab.offset + nameOff < bytes.length ? cstring(strtab.offset + nameOff, Math.min(bytes.length, strtab.offset + strtab.size)) : '';
+  const align4 = (n: number): number => (n + 3) & ~3;
+  const notes: ElfNote[] = [];
+  for (let i = 1; i < shnum; i++) {
+    const s = sh(i);
+    if (s.type !== 7) continue; // SHT_NOTE
+    if (s.offset + s.size > bytes.length) fail(`note section ${i} at ${hex(s.offset)} (${s.size} bytes) extends past the end of the file`);
+    const section = sectionName(s.name);
+    let p = s.offset;
+    const end = s.offset + s.size;
+    while (p + 12 <= end) {
+      const namesz = u32(p);
+      const descsz = u32(p + 4);
+      const type = u32(p + 8);
+      const nameAt = p + 12;
+      const descAt = nameAt + align4(namesz);
+      if (descAt + descsz > end) fail(`a note in ${section || `section ${i}`} runs past the end of its section`);
+      notes.push({ section, owner: cstring(nameAt, nameAt + namesz), type, desc: bytes.slice(descAt, descAt + descsz) });
+      p = descAt + align4(descsz);
+    }
+  }
+  return notes;
 }
 
 /** True when `bytes` starts with the ELF magic number. */

@@ -4,5 +4,16 @@ export { parseIntelHex } from './intel-hex-parse.js';
 export { RecordType } from './record-type.js';
 export { serializeIntelHex, type SerializeOptions } from './intel-hex-serialize.js';
 export { mergeImages, type MergeInput } from './merge-images.js';
-export { parseElf, parseElfImages, isElf, EM_AVR, AvrElfSpace, type ElfImages } from './elf.js';
+export { parseElf, parseElfImages, parseElfNotes, isElf, EM_AVR, AvrElfSpace, type ElfImages, type ElfNote } from './elf.js';
+export { writeElf, writeAvrElf, type ElfSectionInput, type ElfNoteInput, type WriteElfOptions, type AvrElfMemories } from './elf-write.js';
+export { crc32 } from './crc32.js';
+export {
+  encodeBackup,
+  decodeBackup,
+  BackupError,
+  BACKUP_NOTE_SECTION,
+  BACKUP_FORMAT_VERSION,
+  type ChipBackup,
+  type BackupErrorCode,
+} from './chip-backup.js';
 export { loadImage } from './load-image.js';
