@@ -10,6 +10,8 @@ PNPM_VERSION="$(node -p "require('./package.json').packageManager.split('@')[1]"
 APT_PACKAGES=(gcc-avr avr-libc binutils-avr simavr libsimavr-dev avrdude libelf-dev pkg-config)
 # The stock ArduinoISP baseline (benchmark and compatibility tests) is built from Debian's Arduino packages.
 APT_PACKAGES+=(arduino-core-avr arduino arduino-mk)
+# The web page's tests drive Debian's Chromium (through playwright-core, which never downloads a browser).
+APT_PACKAGES+=(chromium)
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
