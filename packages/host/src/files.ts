@@ -1,9 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import { isBinaryName, parseInput, placeBootloaderBinary, type OutputFile } from '@ispkit/core';
 import type { MemoryImage } from '@ispkit/ihex';
 import type { Part } from '@ispkit/parts';
 import { CliError } from './cli-error.js';
-import { isBinaryName, parseInput, placeBootloaderBinary } from './load-input.js';
 
 function fsMessage(err: unknown, path: string, verb: string): CliError {
   const code = (err as { code?: string }).code;
@@ -36,4 +36,9 @@ export async function writeOutputFile(cwd: string, path: string, text: string | 
   } catch (err) {
     throw fsMessage(err, path, 'write');
   }
+}
+
+/** A file the core's read flows save their Intel HEX into. */
+export function outputFile(cwd: string, path: string): OutputFile {
+  return { name: path, save: (text) => writeOutputFile(cwd, path, text) };
 }

@@ -1,7 +1,7 @@
-import { newChipState } from '../chip-state.js';
+import { erase } from '@ispkit/core';
 import type { CliCommand } from '../command.js';
-import { failureWithState, withTarget } from '../device/steps.js';
-import { formatSeconds } from '../output/format.js';
+import { withProgrammer } from '../device/open-link.js';
+import { targetOptions } from './target-options.js';
 
 export const eraseCommand: CliCommand = {
   name: 'erase',
@@ -11,16 +11,7 @@ export const eraseCommand: CliCommand = {
       .description('chip erase: flash (and EEPROM unless EESAVE) become FF, lock bits clear; fuses stay')
       .action(
         ctx.action(async (run) => {
-          await withTarget(run, async (t) => {
-            const started = Date.now();
-            try {
-              await t.session.chipErase(t.target);
-            } catch (err) {
-              throw failureWithState(run, t, err, 'erasing the chip', newChipState());
-            }
-            const ms = Date.now() - started;
-            run.out.result('erase', { part: t.part.id, eraseMs: ms }, [`erased ${t.part.name} (${formatSeconds(ms)})`]);
-          });
+          await withProgrammer(run, (flow, link) => erase(flow, link, targetOptions(run)));
         }),
       );
   },

@@ -1,8 +1,8 @@
 import { bootloaderPresets, getPart } from '@ispkit/parts';
 import { usageError } from '../cli-error.js';
 import type { CliCommand } from '../command.js';
-import { fuseReport } from '../fuse-report.js';
-import { hex8, parseByte } from '../output/format.js';
+import { fuseReport } from '@ispkit/core';
+import { hex8, parseByte } from '@ispkit/core';
 import { registerFuseDeviceCommands } from './fuses-device.js';
 
 export function parseFuseOption(name: string, text: string | undefined): number | undefined {

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { getPart } from '@ispkit/parts';
 import type { CliCommand } from '../command.js';
 import { loadImageFile } from '../files.js';
-import { hexReport } from '../hex-report.js';
+import { hexReport } from '@ispkit/core';
 
 export const hexCommand: CliCommand = {
   name: 'hex',

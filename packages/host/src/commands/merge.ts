@@ -3,8 +3,8 @@ import { serializeIntelHex } from '@ispkit/ihex';
 import { getPart } from '@ispkit/parts';
 import type { CliCommand } from '../command.js';
 import { loadBootloaderFile, loadImageFile, writeOutputFile } from '../files.js';
-import { planMerge } from '../merge-plan.js';
-import { hex8 } from '../output/format.js';
+import { planMerge } from '@ispkit/core';
+import { hex8 } from '@ispkit/core';
 
 export const mergeCommand: CliCommand = {
   name: 'merge',

@@ -3,7 +3,7 @@ import { serializeIntelHex } from '@ispkit/ihex';
 import { startSim, SimError, type Fault, type Sim } from '@ispkit/sim';
 import { CliError, ExitCode, usageError } from '../cli-error.js';
 import type { CliCommand, RunContext } from '../command.js';
-import { hex8 } from '../output/format.js';
+import { hex8 } from '@ispkit/core';
 
 /**
  * `ispkit sim`: runs the programmer firmware in the simavr harness (tools/simharness, through @ispkit/sim) with a

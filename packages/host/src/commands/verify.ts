@@ -1,12 +1,9 @@
 import { basename } from 'node:path';
+import { parseInput, verify } from '@ispkit/core';
 import type { CliCommand } from '../command.js';
-import { programmerError } from '../device/connect.js';
-import { verifyRuns, withTarget } from '../device/steps.js';
-import { loadImageFile } from '../files.js';
-import { checkWithinFlash } from '../load-input.js';
-import { CliError } from '../cli-error.js';
-import { formatBytes } from '../output/format.js';
-import { speedUpWithoutFuseChanges } from './device-helpers.js';
+import { withProgrammer } from '../device/open-link.js';
+import { targetOptions } from './target-options.js';
+import { readInputBytes } from '../files.js';
 
 export const verifyCommand: CliCommand = {
   name: 'verify',
@@ -17,24 +14,9 @@ export const verifyCommand: CliCommand = {
       .argument('<file>', 'image (.hex, .elf, .bin)')
       .action(
         ctx.action(async (run, file: string) => {
-          const image = await loadImageFile(run.cwd, file);
-          await withTarget(run, async (t) => {
-            checkWithinFlash(image, basename(file), t.part);
-            await speedUpWithoutFuseChanges(run, t);
-            const runs = image.segments.map((s) => {
-              const start = s.address & ~1;
-              const end = (s.address + s.data.length + 1) & ~1;
-              return { start, length: end - start };
-            });
-            let total: number;
-            try {
-              total = await verifyRuns(run, t, runs, (a) => image.byteAt(a));
-            } catch (err) {
-              if (err instanceof CliError) throw err;
-              throw programmerError(t.conn.path, err, 'verifying');
-            }
-            run.out.result('verify', { file, bytes: image.byteCount, read: total, equal: true }, [`${basename(file)}: ${formatBytes(image.byteCount)} match the chip`]);
-          });
+          const name = basename(file);
+          const image = parseInput(await readInputBytes(run.cwd, file), name);
+          await withProgrammer(run, (flow, link) => verify(flow, link, { file: { name, image, path: file }, ...targetOptions(run) }));
         }),
       );
   },

@@ -1,5 +1,5 @@
 import { CliError } from '../cli-error.js';
-import { formatBytes, formatRate, formatSeconds } from './format.js';
+import { formatBytes, formatRate, formatSeconds } from '@ispkit/core';
 
 export type Level = 'error' | 'warning' | 'info' | 'notice' | 'trace';
 

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { formatBytes, formatRate } from './format.js';
+import { formatBytes, formatRate } from '@ispkit/core';
 import type { ProgressBar } from './reporter.js';
 
 /** An in-place progress bar on a terminal (stderr): task, bar, percent, bytes, rate, ETA. */

@@ -11,8 +11,8 @@ import {
   type FuseValues,
   type Part,
 } from '@ispkit/parts';
-import { CliError, ExitCode, usageError } from './cli-error.js';
-import { hex8, hexAddr, parseByte } from './output/format.js';
+import { IspkitError, ExitCode, usageError } from './errors.js';
+import { hex8, hexAddr, parseByte } from './format.js';
 
 export interface FuseRequest {
   preset?: BootloaderPreset;
@@ -108,7 +108,7 @@ export function planFuses(part: Part, current: FuseValues, request: FuseRequest,
 export function enforceDangers(plan: FusePlan, force: boolean): void {
   if (plan.dangers.length === 0 || force) return;
   const first = plan.dangers[0]!;
-  throw new CliError(`refusing to write the ${first.fuse} fuse: ${first.message}${plan.dangers.length > 1 ? ` (and ${plan.dangers.length - 1} more)` : ''}`, {
+  throw new IspkitError(`refusing to write the ${first.fuse} fuse: ${first.message}${plan.dangers.length > 1 ? ` (and ${plan.dangers.length - 1} more)` : ''}`, {
     exitCode: ExitCode.REFUSED,
     code: 'dangerous-fuses',
     hint: 'if you really mean it, add --force-dangerous-fuses',

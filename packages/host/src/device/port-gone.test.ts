@@ -2,7 +2,7 @@ import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { portGone } from './steps.js';
+import { portGone } from './port-gone.js';
 
 describe('portGone (a timeout on a vanished device node is an unplug)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ispkit-steps-'));

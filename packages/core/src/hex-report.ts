@@ -1,6 +1,6 @@
 import type { MemoryImage } from '@ispkit/ihex';
 import { identifyBootloader, type Part } from '@ispkit/parts';
-import { formatBytes, hexAddr } from './output/format.js';
+import { formatBytes, hexAddr } from './format.js';
 
 export interface HexReport {
   file: string;

@@ -1,9 +1,9 @@
 import { findPartBySignature, formatSignature, getPart, type FuseValues, type Part } from '@ispkit/parts';
 import { IspkitParm, NoTargetError, formatHz, hexBytes, ispkitSckHz, isNoTargetSignature, type IspSession, type IspTarget } from '@ispkit/stk500';
-import { CliError, ExitCode } from '../cli-error.js';
-import type { RunContext } from '../command.js';
-import type { ClockPlan } from './clock-plan.js';
-import { programmerError, type Connection } from './connect.js';
+import { planClock, type ClockPlan } from './clock-plan.js';
+import { ExitCode, IspkitError } from './errors.js';
+import { say, type FlowContext } from './events.js';
+import { connect, programmerError, type Connection, type ProgrammerLink } from './link.js';
 import { targetFromPart } from './part-target.js';
 import { boardByCode, wiringLines } from './wiring.js';
 
@@ -12,6 +12,7 @@ export const SAFE_SCK_DURATION = 4;
 /** Slower still, for targets on the 8 MHz RC oscillator divided by 8. */
 export const SLOW_SCK_DURATION = 5;
 
+/** A target in programming mode, identified. */
 export interface TargetHandle {
   conn: Connection;
   session: IspSession;
@@ -22,7 +23,12 @@ export interface TargetHandle {
   sck: string;
 }
 
-async function noTarget(ctx: RunContext, conn: Connection, what: string): Promise<CliError> {
+export interface TargetOptions {
+  /** The part the user expects (`-p`); the signature must match it. Without it the signature decides. */
+  part?: string;
+}
+
+async function noTarget(ctx: FlowContext, conn: Connection, what: string): Promise<IspkitError> {
   let board;
   if (conn.session.info.kind === 'ispkit') {
     try {
@@ -31,8 +37,8 @@ async function noTarget(ctx: RunContext, conn: Connection, what: string): Promis
       board = undefined;
     }
   }
-  for (const line of wiringLines(board ? [board] : undefined)) ctx.out.info(line);
-  return new CliError(`no target answered: ${what}`, {
+  for (const line of wiringLines(board ? [board] : undefined)) say.info(ctx, line);
+  return new IspkitError(`no target answered: ${what}`, {
     exitCode: ExitCode.TARGET,
     code: 'no-target',
     hint: 'check the wiring (table above), that the keyboard is powered (VCC and GND connected), and that nothing else drives RESET',
@@ -40,13 +46,15 @@ async function noTarget(ctx: RunContext, conn: Connection, what: string): Promis
 }
 
 /**
- * Enter programming mode at a safe SCK, read the signature and settle the part: `-p` must match what is found;
- * without `-p` the signature decides. Wrong chip, no chip and unknown chip are exit code 4.
+ * Enter programming mode at a safe SCK, read the signature and settle the part: `part` must match what is found;
+ * without it the signature decides. Wrong chip, no chip and unknown chip are exit code 4.
  */
-export async function openTarget(ctx: RunContext, conn: Connection): Promise<TargetHandle> {
+export async function openTarget(ctx: FlowContext, conn: Connection, options: TargetOptions = {}): Promise<TargetHandle> {
   const { session } = conn;
-  const wanted = ctx.global.part ? getPart(ctx.global.part) : undefined;
+  const path = conn.link.path;
+  const wanted = options.part ? getPart(options.part) : undefined;
   const guess = wanted ?? getPart('atmega32u4');
+  say.step(ctx, 'identify', 'reading the target signature');
   let signature: Uint8Array;
   let sckDuration: number | undefined;
   try {
@@ -60,7 +68,7 @@ export async function openTarget(ctx: RunContext, conn: Connection): Promise<Tar
     } catch (err) {
       if (!(err instanceof NoTargetError) || !session.info.canSetSck) throw err;
       // a target on the 8 MHz RC /8 needs an even slower clock
-      ctx.out.notice(`no answer at ${formatHz(ispkitSckHz(SAFE_SCK_DURATION))}; retrying at ${formatHz(ispkitSckHz(SLOW_SCK_DURATION))}`);
+      say.notice(ctx, `no answer at ${formatHz(ispkitSckHz(SAFE_SCK_DURATION))}; retrying at ${formatHz(ispkitSckHz(SLOW_SCK_DURATION))}`);
       sckDuration = SLOW_SCK_DURATION;
       await session.setSckDuration(sckDuration);
       await session.enterProgmode();
@@ -68,14 +76,14 @@ export async function openTarget(ctx: RunContext, conn: Connection): Promise<Tar
     signature = await session.readSignature();
   } catch (err) {
     if (err instanceof NoTargetError) throw await noTarget(ctx, conn, 'the programmer could not enter programming mode (no AC 53 echo)');
-    throw programmerError(conn.path, err, 'entering programming mode');
+    throw programmerError(path, err, 'entering programming mode');
   }
   if (isNoTargetSignature(signature)) {
     throw await noTarget(ctx, conn, `the signature reads ${hexBytes(signature)}`);
   }
   const found = findPartBySignature(signature);
   if (wanted && formatSignature(signature) !== formatSignature(wanted.signature)) {
-    throw new CliError(`found ${found ? `${found.name} (${formatSignature(signature)})` : `an unknown chip (signature ${formatSignature(signature)})`}, expected ${wanted.name} (${formatSignature(wanted.signature)})`, {
+    throw new IspkitError(`found ${found ? `${found.name} (${formatSignature(signature)})` : `an unknown chip (signature ${formatSignature(signature)})`}, expected ${wanted.name} (${formatSignature(wanted.signature)})`, {
       exitCode: ExitCode.TARGET,
       code: 'wrong-signature',
       hint: found ? `if ${found.name} is right, use -p ${found.id}; otherwise check which chip the programmer is wired to` : 'check the wiring; a flaky connection also garbles the signature',
@@ -83,7 +91,7 @@ export async function openTarget(ctx: RunContext, conn: Connection): Promise<Tar
     });
   }
   if (!found) {
-    throw new CliError(`the target's signature ${formatSignature(signature)} is not a part ispkit knows`, {
+    throw new IspkitError(`the target's signature ${formatSignature(signature)} is not a part ispkit knows`, {
       exitCode: ExitCode.TARGET,
       code: 'unknown-signature',
       hint: 'check the wiring (a flaky connection garbles the signature); ispkit knows: atmega32u4, atmega16u4, at90usb646, at90usb1286, atmega328p, atmega2560',
@@ -94,18 +102,34 @@ export async function openTarget(ctx: RunContext, conn: Connection): Promise<Tar
   try {
     if (part.id !== guess.id) await session.configure(target);
   } catch (err) {
-    throw programmerError(conn.path, err, 'configuring the programmer');
+    throw programmerError(path, err, 'configuring the programmer');
   }
   const sck = sckDuration === undefined ? 'programmer default SCK' : `SCK ${formatHz(ispkitSckHz(sckDuration))}`;
-  ctx.out.info(`target: ${part.name} (signature ${formatSignature(signature)}) on ${conn.path}, ${sck}`);
+  say.info(ctx, `target: ${part.name} (signature ${formatSignature(signature)}) on ${path}, ${sck}`);
   return { conn, session, part, target, signature, sck };
+}
+
+/**
+ * Connect, enter programming mode, run `fn`, then leave programming mode (the target runs again). The front end
+ * opened the link and closes it afterwards, whatever happens.
+ */
+export async function withTarget<T>(ctx: FlowContext, link: ProgrammerLink, options: TargetOptions, fn: (t: TargetHandle) => Promise<T>): Promise<T> {
+  const conn = await connect(ctx, link);
+  const t = await openTarget(ctx, conn, options);
+  const result = await fn(t);
+  try {
+    await t.session.leaveProgmode();
+  } catch (err) {
+    throw programmerError(link.path, err, 'leaving programming mode');
+  }
+  return result;
 }
 
 export async function readFuses(t: TargetHandle): Promise<FuseValues> {
   try {
     return await t.session.readFuses(t.target);
   } catch (err) {
-    throw programmerError(t.conn.path, err, 'reading fuses');
+    throw programmerError(t.conn.link.path, err, 'reading fuses');
   }
 }
 
@@ -113,19 +137,29 @@ export async function readFuses(t: TargetHandle): Promise<FuseValues> {
  * Switch to the fastest SCK the plan allows, verified by reading the signature; slower candidates on failure.
  * (The CKDIV8 step, if planned, must already have been done.)
  */
-export async function applySpeed(ctx: RunContext, t: TargetHandle, plan: ClockPlan): Promise<void> {
+export async function applySpeed(ctx: FlowContext, t: TargetHandle, plan: ClockPlan): Promise<void> {
   if (plan.candidates.length === 0) return;
   try {
     const chosen = await t.session.selectSck(plan.candidates, t.part.signature);
     t.sck = `SCK ${formatHz(ispkitSckHz(chosen))}`;
-    ctx.out.notice(`programming at ${t.sck}`);
+    say.notice(ctx, `programming at ${t.sck}`);
   } catch (err) {
     if (err instanceof NoTargetError) {
       // fall back to the safe clock rather than fail: it worked for the signature
       await t.session.setSckDuration(SAFE_SCK_DURATION);
-      ctx.out.warning(`no faster SCK read the signature right; staying at ${formatHz(ispkitSckHz(SAFE_SCK_DURATION))}`);
+      say.warning(ctx, `no faster SCK read the signature right; staying at ${formatHz(ispkitSckHz(SAFE_SCK_DURATION))}`);
       return;
     }
-    throw programmerError(t.conn.path, err, 'choosing the SCK speed');
+    throw programmerError(t.conn.link.path, err, 'choosing the SCK speed');
   }
+}
+
+/** For flows that do not change fuses: read them at the safe SCK, then go as fast as the target's clock allows. */
+export async function speedUpWithoutFuseChanges(ctx: FlowContext, t: TargetHandle): Promise<FuseValues> {
+  const fuses = await readFuses(t);
+  const plan = planClock(t.part, fuses, t.session.info, { allowCkdiv8Trick: false });
+  say.step(ctx, 'speed', 'choosing the SCK speed');
+  say.notice(ctx, `speed: ${plan.explanation}`);
+  await applySpeed(ctx, t, plan);
+  return fuses;
 }

@@ -1,5 +1,5 @@
 import { decodeFuses, fuseDangers, fuseWarnings, type FuseValues, type Part } from '@ispkit/parts';
-import { hex8 } from './output/format.js';
+import { hex8 } from './format.js';
 
 /** Human lines + JSON for a set of fuse values. Pure. */
 export function fuseReport(part: Part, fuses: FuseValues): { data: Record<string, unknown>; lines: string[] } {

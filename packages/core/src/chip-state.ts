@@ -1,4 +1,4 @@
-import { hex8 } from './output/format.js';
+import { hex8 } from './format.js';
 
 /** What has been done to the chip so far, so a failure can say exactly what state it is in. */
 export interface ChipState {

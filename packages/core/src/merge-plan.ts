@@ -1,8 +1,8 @@
 import { mergeImages, type MemoryImage } from '@ispkit/ihex';
 import { identifyBootloader, type BootloaderIdentity, type Part } from '@ispkit/parts';
-import { CliError } from './cli-error.js';
+import { IspkitError } from './errors.js';
 import { checkWithinFlash } from './load-input.js';
-import { formatBytes, hexAddr } from './output/format.js';
+import { formatBytes, hexAddr } from './format.js';
 
 export interface MergeResult {
   merged: MemoryImage;
@@ -22,7 +22,7 @@ function bootSectionList(part: Part): string {
 /**
  * The checks of "delete the EOF line and paste the bootloader", done properly: both images inside flash, the
  * bootloader inside one of the part's boot sections (which BOOTSZ it needs), the firmware below that section,
- * no differing overlap. Pure: images in, merged image + explanation out; throws CliError.
+ * no differing overlap. Pure: images in, merged image + explanation out; throws IspkitError.
  */
 export function planMerge(part: Part, firmware: { name: string; image: MemoryImage }, bootloader: { name: string; image: MemoryImage }): MergeResult {
   checkWithinFlash(firmware.image, firmware.name, part);
@@ -31,7 +31,7 @@ export function planMerge(part: Part, firmware: { name: string; image: MemoryIma
   if (!identity || identity.hasApplication) {
     const swapped = identifyBootloader(firmware.image, part);
     const swapHint = swapped && !swapped.hasApplication ? `; it looks like the arguments are swapped: give the firmware first, then the bootloader` : '';
-    throw new CliError(
+    throw new IspkitError(
       `${bootloader.name} (${hexAddr(bootloader.image.minAddress)}..${hexAddr(bootloader.image.endAddress - 1)}) is not inside a boot section of ${part.name}; boot sections start at ${bootSectionList(part)}${swapHint}`,
       { code: 'not-a-bootloader', hint: 'check that the second file is a bootloader built for this part' },
     );
@@ -46,7 +46,7 @@ export function planMerge(part: Part, firmware: { name: string; image: MemoryIma
       return [];
     });
     if (stray.length > 0) {
-      throw new CliError(
+      throw new IspkitError(
         `${firmware.name} reaches ${hexAddr(firmware.image.endAddress - 1)}, into the ${formatBytes(identity.bootSize)} boot section at ${hexAddr(identity.bootStart)} that ${bootloader.name} needs (first byte there at ${hexAddr(stray[0]!)})`,
         { code: 'firmware-too-large', hint: `the application must end below ${hexAddr(identity.bootStart)} (at most ${formatBytes(identity.bootStart)}); build it for a bootloader of this size` },
       );

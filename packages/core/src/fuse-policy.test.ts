@@ -1,7 +1,7 @@
 import { MemoryImage } from '@ispkit/ihex';
 import { getPart } from '@ispkit/parts';
 import { describe, expect, test } from 'vitest';
-import { CliError } from './cli-error.js';
+import { IspkitError } from './errors.js';
 import { enforceDangers, parseFuseRequest, planFuses } from './fuse-policy.js';
 
 const m32u4 = getPart('atmega32u4');
@@ -44,7 +44,7 @@ describe('planFuses', () => {
   });
   test('SPIEN unprogrammed is refused unless forced', () => {
     const plan = planFuses(m32u4, factory, parseFuseRequest({ hfuse: 'B9' }, m32u4), { flashing: false });
-    expect(() => enforceDangers(plan, false)).toThrow(CliError);
+    expect(() => enforceDangers(plan, false)).toThrow(IspkitError);
     expect(() => enforceDangers(plan, false)).toThrow(/refusing to write the high fuse: SPIEN/);
     expect(() => enforceDangers(plan, true)).not.toThrow();
   });

@@ -1,0 +1,58 @@
+import { decodeFuses, type FuseName } from '@ispkit/parts';
+import { IspkitError, usageError } from '../errors.js';
+import { say, type FlowContext } from '../events.js';
+import { hex8, hexAddr } from '../format.js';
+import { enforceDangers, planFuses, type FuseRequest } from '../fuse-policy.js';
+import { fuseReport } from '../fuse-report.js';
+import { programmerError, type ProgrammerLink } from '../link.js';
+import { writeFusesChecked } from '../steps.js';
+import { readFuses, withTarget, type TargetOptions } from '../target.js';
+
+/** Read and explain the target's fuses. */
+export async function readFusesFlow(ctx: FlowContext, link: ProgrammerLink, options: TargetOptions = {}): Promise<Record<string, unknown>> {
+  return withTarget(ctx, link, options, async (t) => {
+    const values = await readFuses(t);
+    const { data, lines } = fuseReport(t.part, values);
+    ctx.emit({ type: 'result', command: 'fuses read', data, lines });
+    return data;
+  });
+}
+
+export interface WriteFusesOptions extends TargetOptions {
+  fuses: FuseRequest;
+  forceDangerousFuses?: boolean;
+}
+
+/** Write fuses (a preset and/or single bytes), refusing lock-out values unless forced, then read them back under the part's mask. */
+export async function writeFusesFlow(ctx: FlowContext, link: ProgrammerLink, options: WriteFusesOptions): Promise<Record<string, unknown>> {
+  const request = options.fuses;
+  if (Object.keys(request.values).length === 0) throw usageError('nothing to write', 'give --preset <name> or --lfuse/--hfuse/--efuse');
+  return withTarget(ctx, link, options, async (t) => {
+    if (request.preset && request.preset.part !== t.part.id) throw usageError(`preset ${request.preset.id} is for ${request.preset.part}, but the target is ${t.part.name}`);
+    const current = await readFuses(t);
+    const plan = planFuses(t.part, current, request, { flashing: false });
+    enforceDangers(plan, options.forceDangerousFuses === true);
+    for (const w of plan.warnings) say.warning(ctx, w);
+    for (const n of plan.notes) say.notice(ctx, n);
+    const decoded = decodeFuses(t.part, plan.final);
+    if (decoded.bootrst) {
+      const probe = await t.session.readFlash(t.target, decoded.bootStart, t.part.flash.pageSize);
+      if (probe.every((b) => b === 0xff)) say.warning(ctx, `BOOTRST will be programmed but flash at the boot section start ${hexAddr(decoded.bootStart)} is erased: reset would run empty flash until a bootloader is written there`);
+    }
+    const toWrite: Partial<Record<FuseName, number>> = {};
+    for (const f of plan.changes) toWrite[f] = plan.final[f];
+    let after = current;
+    try {
+      if (plan.changes.length) after = await writeFusesChecked(ctx, t, toWrite, ['ext', 'high', 'low']);
+    } catch (err) {
+      if (err instanceof IspkitError) throw err;
+      throw programmerError(link.path, err, 'writing fuses');
+    }
+    const lines = plan.changes.length
+      ? [`wrote ${plan.changes.map((f) => `${f} ${hex8(plan.final[f])}`).join(', ')}; read back: low ${hex8(after.low)} high ${hex8(after.high)} ext ${hex8(after.ext)}`]
+      : [`fuses already set: low ${hex8(after.low)} high ${hex8(after.high)} ext ${hex8(after.ext)}`];
+    const data = { written: plan.changes, fuses: after, preset: request.preset?.id };
+    ctx.emit({ type: 'result', command: 'fuses write', data, lines });
+    return data;
+  });
+}

@@ -1,0 +1,41 @@
+import { formatSignature } from '@ispkit/parts';
+import { describeProgrammer, formatHz, ispkitSckHz } from '@ispkit/stk500';
+import type { FlowContext } from '../events.js';
+import { hex8 } from '../format.js';
+import { fuseReport } from '../fuse-report.js';
+import { programmerError, type ProgrammerLink } from '../link.js';
+import { readFuses, withTarget, type TargetOptions } from '../target.js';
+
+/** Programmer (sign-on, versions, SCK), target signature and part, fuses decoded, lock bits. Changes nothing. */
+export async function info(ctx: FlowContext, link: ProgrammerLink, options: TargetOptions = {}): Promise<Record<string, unknown>> {
+  return withTarget(ctx, link, options, async (t) => {
+    const fuses = await readFuses(t);
+    let lock: number;
+    try {
+      lock = await t.session.readLock(t.target);
+    } catch (err) {
+      throw programmerError(link.path, err, 'reading the lock bits');
+    }
+    const pi = t.session.info;
+    const report = fuseReport(t.part, fuses);
+    const data = {
+      port: link.path,
+      programmer: { ...pi, sckHz: pi.sckDuration !== undefined ? ispkitSckHz(pi.sckDuration) : undefined },
+      target: { part: t.part.id, name: t.part.name, signature: formatSignature(t.signature) },
+      fuses: report.data,
+      lock,
+    };
+    ctx.emit({
+      type: 'result',
+      command: 'info',
+      data,
+      lines: [
+        `programmer: ${describeProgrammer(pi)} on ${link.path}${pi.sckDuration !== undefined ? `, SCK ${formatHz(ispkitSckHz(pi.sckDuration))}` : ''}`,
+        `target: ${t.part.name}, signature ${formatSignature(t.signature)}, flash ${t.part.flash.size} B (${t.part.flash.pageSize} B pages), EEPROM ${t.part.eeprom.size} B`,
+        ...report.lines,
+        `lock bits: ${hex8(lock)}${lock === 0xff ? ' (no locks)' : ''}`,
+      ],
+    });
+    return data;
+  });
+}
