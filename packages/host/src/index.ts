@@ -5,3 +5,4 @@ export { Reporter, type OutputEvent, type Level, type ProgressHandle } from './o
 export { renderEvents, flowContext } from './output/flow-events.js';
 // moved to @ispkit/core; re-exported for existing importers
 export { planMerge, hexReport, fuseReport, type MergeResult, type HexReport } from '@ispkit/core';
+export { renderUdevRules, udevRuleIds, UDEV_RULE_FILE, UDEV_RULE_DIR } from './setup/udev-rule.js';

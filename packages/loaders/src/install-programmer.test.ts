@@ -320,7 +320,7 @@ describe('installProgrammer: Teensy 2.0 (HalfKay)', () => {
     usb.denied.add('/dev/hidraw0');
     const err = await rejection(run(usb, TEENSY2).promise);
     expect(err.code).toBe('permission');
-    expect(err.message).toContain('49-teensy.rules');
+    expect(err.message).toContain('60-ispkit.rules');
   });
 
   it('stops at once when interrupted while waiting for the user', async () => {

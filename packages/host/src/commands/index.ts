@@ -10,6 +10,7 @@ import { lockCommand } from './lock.js';
 import { mergeCommand } from './merge.js';
 import { programmerCommand } from './programmer.js';
 import { readCommand } from './read.js';
+import { setupCommand } from './setup.js';
 import { simCommand } from './sim.js';
 import { verifyCommand } from './verify.js';
 
@@ -31,4 +32,5 @@ export const commands: readonly CliCommand[] = [
   hexCommand,
   programmerCommand,
   simCommand,
+  setupCommand,
 ];

@@ -1,6 +1,7 @@
 import { IspSession, describeProgrammer } from '@ispkit/stk500';
 import type { CliCommand } from '../command.js';
 import { classifyPort, usbId } from '../serial/port-kind.js';
+import { modemManagerWarning } from '../setup/udev-rule.js';
 
 export const listCommand: CliCommand = {
   name: 'list',
@@ -13,6 +14,8 @@ export const listCommand: CliCommand = {
         ctx.action(async (run, opts: { probe?: boolean }) => {
           const env = await run.device();
           const ports = await env.listPorts();
+          const mm = process.platform === 'linux' ? modemManagerWarning('/') : undefined;
+          if (mm) run.out.warning(mm);
           const rows = [];
           for (const p of ports) {
             const c = classifyPort(p);

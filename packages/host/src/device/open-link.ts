@@ -4,6 +4,7 @@ import type { RunContext } from '../command.js';
 import { flowContext } from '../output/flow-events.js';
 import { classifyPort, usbId, type PortInfo } from '../serial/port-kind.js';
 import { portGone } from './port-gone.js';
+import { permissionHint } from '../setup/udev-rule.js';
 
 export function candidateLines(ports: readonly PortInfo[]): string[] {
   return ports.map((p) => {
@@ -41,7 +42,7 @@ function openFailure(path: string, err: unknown): CliError {
   if (/ENOENT|No such file/i.test(message)) why = 'no such port';
   else if (/EACCES|Permission denied/i.test(message)) {
     why = 'permission denied';
-    hint = 'add yourself to the dialout group (sudo usermod -aG dialout $USER, then log in again)';
+    hint = permissionHint();
   } else if (/EBUSY|Resource busy|lock/i.test(message)) {
     why = 'the port is in use by another program';
     hint = 'close the other program (serial monitor, avrdude, QMK Toolbox) and retry';
