@@ -3,6 +3,7 @@
  * find the firmware tree and its committed hex files.
  */
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { boards, getBoard, type BoardDefinition } from '@ispkit/boards';
 import { usageError } from '../cli-error.js';
@@ -16,13 +17,17 @@ export function programmerBoard(id: string): BoardDefinition {
 }
 
 /**
- * The repository's firmware/ directory: $ISPKIT_FIRMWARE_DIR, else found next to this package (the CLI runs from
- * a checkout: packages/host/{src,dist}/commands → ../../../../firmware).
+ * The firmware/ directory (holding dist/*.hex): $ISPKIT_FIRMWARE_DIR, else the nearest `firmware/dist` above this
+ * file. In a checkout that is the repository's firmware/ (from packages/host/{src,dist}/commands); in the npm
+ * package, whose bundle is dist/cli.js, it is the package's own firmware/ next to dist/.
  */
-export function firmwareDir(env: Record<string, string | undefined> = process.env): string {
+export function firmwareDir(env: Record<string, string | undefined> = process.env, from: string = dirname(fileURLToPath(import.meta.url))): string {
   const fromEnv = env['ISPKIT_FIRMWARE_DIR'];
   if (fromEnv) return fromEnv;
-  return fileURLToPath(new URL('../../../../firmware/', import.meta.url));
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'firmware', 'dist'))) return join(dir, 'firmware');
+    if (dirname(dir) === dir) return fileURLToPath(new URL('../../../../firmware/', import.meta.url));
+  }
 }
 
 export function firmwareDirExists(dir: string): boolean {

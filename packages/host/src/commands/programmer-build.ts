@@ -14,6 +14,7 @@ import { parseIntelHex } from '@ispkit/ihex';
 import { CliError, usageError } from '../cli-error.js';
 import type { RunContext } from '../command.js';
 import { readInputBytes, writeOutputFile } from '../files.js';
+import { installHint, missingToolchainCommand } from '../tool-hints.js';
 import { firmwareDir, firmwareDirExists, programmerBoard } from './programmer-board.js';
 
 export interface ProgrammerBuildOptions {
@@ -102,9 +103,9 @@ function runNode(args: string[], cwd: string): Promise<{ stdout: string; stderr:
 /** Build one board's hex into `outFile`; returns what was built. The firmware dir is injectable for tests. */
 export async function buildProgrammerHex(board: BoardDefinition, builtIn: boolean, fwDir: string): Promise<{ hex: string; sizeLine: string }> {
   if (!firmwareDirExists(join(fwDir, 'scripts', 'build.mjs'))) {
-    throw new CliError(`cannot find the firmware sources (${fwDir})`, {
+    throw new CliError(`cannot find the firmware sources (${fwDir}): the npm package carries only the prebuilt hex files`, {
       code: 'no-firmware-tree',
-      hint: 'run ispkit from a checkout of the repository, or set ISPKIT_FIRMWARE_DIR',
+      hint: 'run `ispkit programmer build` in a clone of the ispkit repository (`npm run setup` there), or set ISPKIT_FIRMWARE_DIR to its firmware/',
     });
   }
   const scratch = await mkdtemp(join(tmpdir(), 'ispkit-programmer-build-'));
@@ -131,6 +132,13 @@ export async function runProgrammerBuild(
   env: Record<string, string | undefined> = process.env,
 ): Promise<void> {
   const { board, builtIn } = await resolveBuildBoard(cwd, opts);
+  const missing = missingToolchainCommand(env);
+  if (missing !== undefined) {
+    throw new CliError(`programmer build needs the AVR toolchain (avr-gcc, avr-libc, make) and ${missing} is not on PATH`, {
+      code: 'toolchain-missing',
+      hint: `${installHint('avr-toolchain')}; \`ispkit programmer install\` needs none of it (the prebuilt hex is included)`,
+    });
+  }
   out.info(`building the programmer firmware for ${board.name} (target RESET on ${board.targetReset})`);
   const { hex } = await buildProgrammerHex(board, builtIn, firmwareDir(env));
   const image = parseIntelHex(hex, { source: `${firmwareName(board)}.hex` });

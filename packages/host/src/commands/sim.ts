@@ -1,9 +1,14 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { boards, firmwareName } from '@ispkit/boards';
 import { serializeIntelHex } from '@ispkit/ihex';
 import { startSim, SimError, type Fault, type Sim } from '@ispkit/sim';
 import { CliError, ExitCode, usageError } from '../cli-error.js';
 import type { CliCommand, RunContext } from '../command.js';
 import { hex8 } from '@ispkit/core';
+import { installHint } from '../tool-hints.js';
+import { firmwareDir } from './programmer-board.js';
 
 /**
  * `ispkit sim`: runs the programmer firmware in the simavr harness (tools/simharness, through @ispkit/sim) with a
@@ -25,19 +30,34 @@ function quote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
+function committedFirmware(board: string): string | undefined {
+  const known = boards.find((b) => b.id === board);
+  if (!known) return undefined; // startSim names the bad board
+  const path = join(firmwareDir(), 'dist', `${firmwareName(known)}.hex`);
+  return existsSync(path) ? path : undefined;
+}
+
 async function startOrExplain(opts: SimOptions): Promise<Sim> {
+  // The committed hex as this CLI finds it (a checkout's firmware/dist, or the npm package's own copy).
+  const firmware = opts.firmware ?? committedFirmware(opts.board);
   try {
     return await startSim({
       board: opts.board,
       target: opts.target,
-      ...(opts.firmware ? { firmware: opts.firmware } : {}),
+      ...(firmware ? { firmware } : {}),
       ...(opts.fuses ? { fuses: opts.fuses } : {}),
       ...(opts.fault?.length ? { faults: opts.fault as Fault[] } : {}),
     });
   } catch (err) {
     if (!(err instanceof SimError)) throw err;
     if (err.code === 'bad-option') throw usageError(err.message, 'see `ispkit sim --help`');
-    const hint = err.code === 'harness-missing' || err.code === 'firmware-missing' ? 'run `pnpm build` in the ispkit checkout' : undefined;
+    if (err.code === 'harness-missing') {
+      throw new CliError(`ispkit sim needs the simulator harness, built from the ispkit repository against simavr, and none was found (${process.env['ISPKIT_SIMHARNESS'] ? `ISPKIT_SIMHARNESS=${process.env['ISPKIT_SIMHARNESS']} does not exist` : 'not in a checkout, ISPKIT_SIMHARNESS unset'})`, {
+        code: 'sim-harness-missing',
+        hint: installHint('simavr'),
+      });
+    }
+    const hint = err.code === 'firmware-missing' ? 'run `pnpm build` in the ispkit checkout' : undefined;
     throw new CliError(err.message, { code: `sim-${err.code}`, ...(hint ? { hint } : {}) });
   }
 }
