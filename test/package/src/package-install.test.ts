@@ -1,0 +1,187 @@
+/**
+ * The release tarball as a user gets it: `tools/scripts/pack.sh` (what `npm run pack` runs) packs the `ispkit`
+ * package, plain npm installs it into an empty folder outside the repository, and every command runs from there
+ * with a PATH holding only `node` — no pnpm, no workspace, no toolchain. The device commands flash and verify a
+ * programmer running in simavr (started from the monorepo through @ispkit/sim), so a path into the workspace
+ * hidden in the bundle would fail here.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseIntelHex } from '@ispkit/ihex';
+import { startSim, type Sim } from '@ispkit/sim';
+import { randomImage, workspaceRoot } from '@ispkit/sim/testing';
+import { serializeIntelHex } from '@ispkit/ihex';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function exec(file: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd: options.cwd, env: options.env ?? process.env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+const root = workspaceRoot();
+const manifest = JSON.parse(readFileSync(join(root, 'packages/ispkit/package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+let work: string;
+let app: string;
+let tarball: string;
+/** PATH with nothing but node on it. */
+let bareEnv: NodeJS.ProcessEnv;
+
+/** The installed CLI, as `npm install` linked it, with only node on PATH. */
+function ispkit(args: string[], timeoutMs?: number): Promise<Run> {
+  return exec(join(app, 'node_modules/.bin/ispkit'), args, { cwd: app, env: bareEnv, ...(timeoutMs ? { timeoutMs } : {}) });
+}
+
+/** One line on stderr, no stack trace. */
+function expectOneLineError(r: Run, exitCode: number, pattern: RegExp): void {
+  expect(r.code, r.stderr).toBe(exitCode);
+  const lines = r.stderr.split('\n').filter(Boolean);
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^ispkit: error: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'ispkit-package-'));
+  expect(work.startsWith(root)).toBe(false);
+  const packed = await exec('bash', [join(root, 'tools/scripts/pack.sh'), '--no-build', work], { cwd: root });
+  expect(packed.code, packed.stderr).toBe(0);
+  tarball = join(work, `ispkit-${manifest.version}.tgz`);
+  expect(existsSync(tarball), packed.stdout).toBe(true);
+
+  app = join(work, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'ispkit-install-check', private: true }));
+  const installed = await exec('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], { cwd: app, timeoutMs: 280_000 });
+  expect(installed.code, installed.stderr).toBe(0);
+
+  const bin = join(work, 'bin');
+  mkdirSync(bin);
+  symlinkSync(process.execPath, join(bin, 'node'));
+  bareEnv = { PATH: bin, HOME: process.env['HOME'] ?? work, LANG: 'C' };
+}, 300_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the packed ispkit package', () => {
+  test('holds the bundle, the programmer hex and the udev rule, depends only on npm packages, and names no workspace path', () => {
+    const pkgDir = join(app, 'node_modules/ispkit');
+    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { engines: { node: string }; dependencies: Record<string, string> };
+    expect(pkg.engines.node).toBe('>=20');
+    expect(pkg.dependencies).toEqual(manifest.dependencies);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['cli-progress', 'commander', 'node-hid', 'serialport']);
+    expect(readdirSync(join(pkgDir, 'firmware/dist')).sort()).toEqual(['ispkit-pro-micro-3v3-b6.hex', 'ispkit-pro-micro-b6.hex', 'ispkit-teensy2-b0.hex']);
+    for (const f of readdirSync(join(pkgDir, 'firmware/dist'))) {
+      expect(readFileSync(join(pkgDir, 'firmware/dist', f), 'utf8')).toBe(readFileSync(join(root, 'firmware/dist', f), 'utf8'));
+    }
+    expect(readFileSync(join(pkgDir, 'udev/60-ispkit.rules'), 'utf8')).toMatch(/ATTRS\{idVendor\}=="16c0", ATTRS\{idProduct\}=="0483", TAG\+="uaccess", ENV\{ID_MM_DEVICE_IGNORE\}="1"/);
+    const bundle = readFileSync(join(pkgDir, 'dist/cli.js'), 'utf8');
+    expect(bundle.startsWith('#!/usr/bin/env node')).toBe(true);
+    expect(bundle).not.toContain(root);
+    expect(bundle).not.toMatch(/from ["']@ispkit\//);
+    expect(bundle).not.toMatch(/import\(["']@ispkit\//);
+    expect(existsSync(join(app, 'node_modules/@ispkit'))).toBe(false);
+    // The native parts came from their prebuilt binaries (npm ran no compiler: there is no build/ directory).
+    expect(existsSync(join(app, 'node_modules/@serialport/bindings-cpp/build'))).toBe(false);
+    expect(existsSync(join(app, 'node_modules/node-hid/build'))).toBe(false);
+  });
+
+  test('npx ispkit --version prints the package version', async () => {
+    const r = await exec('npx', ['--no-install', 'ispkit', '--version'], { cwd: app });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(manifest.version);
+  });
+
+  test('offline commands: hex info, merge, fuses decode, list, setup udev', async () => {
+    writeFileSync(join(app, 'fw.hex'), serializeIntelHex(randomImage(2048, 7)));
+    writeFileSync(join(app, 'boot.hex'), serializeIntelHex(randomImage(1024, 8, 0x7000)));
+    const info = await ispkit(['hex', 'info', 'fw.hex']);
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.stdout).toMatch(/^fw\.hex: 2 KB in 1 range/m);
+    const merged = await ispkit(['merge', 'fw.hex', 'boot.hex', '-o', 'merged.hex']);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(parseIntelHex(readFileSync(join(app, 'merged.hex'), 'utf8')).byteCount).toBe(3072);
+    const fuses = await ispkit(['fuses', 'decode', '--low', '5E', '--high', '99', '--ext', 'F3']);
+    expect(fuses.code, fuses.stderr).toBe(0);
+    expect(fuses.stdout).toMatch(/CKDIV8/);
+    const list = await ispkit(['list', '--json']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string }).some((e) => e.event === 'result')).toBe(true);
+    const printed = await ispkit(['setup', 'udev', '--print']);
+    expect(printed.stdout).toBe(readFileSync(join(app, 'node_modules/ispkit/udev/60-ispkit.rules'), 'utf8'));
+    const written = await ispkit(['setup', 'udev', '--yes', '--root', 'sysroot']);
+    expect(written.code, written.stderr).toBe(0);
+    expect(readFileSync(join(app, 'sysroot/etc/udev/rules.d/60-ispkit.rules'), 'utf8')).toBe(printed.stdout);
+  });
+
+  test('programmer build and sim say in one line what is missing and how to get it', async () => {
+    expectOneLineError(await ispkit(['programmer', 'build', '--board', 'teensy2']), 1, /avr-gcc is not on PATH; on Debian\/Ubuntu: `sudo apt install gcc-avr avr-libc binutils-avr make`/);
+    expectOneLineError(await ispkit(['sim']), 1, /ispkit sim needs the simulator harness.*npm run setup/);
+  });
+
+  test('programmer install with a port that does not exist says so in one line', async () => {
+    expectOneLineError(await ispkit(['programmer', 'install', '--board', 'pro-micro', '-P', join(work, 'no-such-port')]), 3, /no-such-port/);
+  });
+});
+
+describe('the installed CLI against the simulated programmer', () => {
+  let sim: Sim;
+  beforeAll(async () => {
+    sim = await startSim({ board: 'teensy2', maxSimSeconds: 600 });
+  }, 60_000);
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  test('info, flash, verify, read, eeprom, fuses, lock, erase', async () => {
+    const P = ['-P', sim.port];
+    const image = randomImage(4096, 12);
+    writeFileSync(join(app, 'app.hex'), serializeIntelHex(image));
+
+    const info = await ispkit([...P, 'info']);
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.stdout).toMatch(/1E 95 87/);
+
+    const flash = await ispkit([...P, 'flash', 'app.hex', '--fuses', 'qmk-dfu']);
+    expect(flash.code, flash.stderr).toBe(0);
+    const verify = await ispkit([...P, 'verify', 'app.hex']);
+    expect(verify.code, verify.stderr).toBe(0);
+
+    const read = await ispkit([...P, 'read', 'flash', '-o', 'back.hex']);
+    expect(read.code, read.stderr).toBe(0);
+    const back = parseIntelHex(readFileSync(join(app, 'back.hex'), 'utf8')).toBinary({ start: 0, end: 4096 });
+    expect(Buffer.from(back).equals(Buffer.from(image.toBinary({ start: 0, end: 4096 })))).toBe(true);
+
+    writeFileSync(join(app, 'ee.hex'), serializeIntelHex(randomImage(64, 3)));
+    const eew = await ispkit([...P, 'eeprom', 'write', 'ee.hex']);
+    expect(eew.code, eew.stderr).toBe(0);
+    const eer = await ispkit([...P, 'eeprom', 'read', '-o', 'ee-back.hex']);
+    expect(eer.code, eer.stderr).toBe(0);
+    expect(parseIntelHex(readFileSync(join(app, 'ee-back.hex'), 'utf8')).toBinary({ start: 0, end: 64 })).toEqual(randomImage(64, 3).toBinary({ start: 0, end: 64 }));
+
+    const fuses = await ispkit([...P, 'fuses', 'read', '--json']);
+    expect(fuses.code, fuses.stderr).toBe(0);
+    expect(fuses.stdout).toMatch(/"low":(94|"5E")/i);
+    const lock = await ispkit([...P, 'lock', 'read']);
+    expect(lock.code, lock.stderr).toBe(0);
+
+    const erase = await ispkit([...P, 'erase']);
+    expect(erase.code, erase.stderr).toBe(0);
+    const mismatch = await ispkit([...P, 'verify', 'app.hex']);
+    expect(mismatch.code).toBe(5);
+  }, 300_000);
+});
