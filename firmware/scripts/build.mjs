@@ -12,7 +12,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applicationLimit, boards, firmwareName, getBoard, loadBoardFile, writeBoardHeaders } from '@ispkit/boards';
+import { applicationLimit, boards, firmwareName, getBoard } from '@ispkit/boards';
+import { loadBoardFile, writeBoardHeaders } from '@ispkit/boards/node';
 
 const firmwareDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RAM_SIZE = 2560;

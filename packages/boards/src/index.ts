@@ -24,5 +24,4 @@ export {
 } from './protocol-header.js';
 export { firmwareIspOpcodes, firmwareIspSource, firmwareTargetPartId } from './isp-opcodes.js';
 export { renderWiringTable } from './wiring-table.js';
-export { writeBoardHeaders, type WrittenHeaders } from './write-headers.js';
-export { loadBoardFile } from './board-file.js';
+// Node-only (files): writeBoardHeaders, loadBoardFile are on '@ispkit/boards/node', so this entry loads in a browser.
