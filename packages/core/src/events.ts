@@ -1,5 +1,6 @@
 import type { ChipState } from './chip-state.js';
 import { IspkitError, toIspkitError } from './errors.js';
+import { frontEndWords, type FrontEndWords } from './messages.js';
 
 /** The stages of a rescue, in the order a flash goes through them (a page can show them as a list of steps). */
 export type StepId =
@@ -48,6 +49,13 @@ export interface FlowContext {
   trace?: boolean;
   /** Milliseconds clock for the timings in results (defaults to Date.now). */
   now?: () => number;
+  /** How this front end names its controls in hints (defaults: the CLI's flags). */
+  words?: Partial<FrontEndWords>;
+}
+
+/** The front end's words for hints. */
+export function wordsOf(ctx: FlowContext): FrontEndWords {
+  return frontEndWords(ctx.words);
 }
 
 /** A byte-counting task reported through `progress` events. */

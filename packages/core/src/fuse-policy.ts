@@ -11,7 +11,8 @@ import {
   type FuseValues,
   type Part,
 } from '@ispkit/parts';
-import { IspkitError, ExitCode, usageError } from './errors.js';
+import { usageError } from './errors.js';
+import { cliWords, messages, type FrontEndWords } from './messages.js';
 import { hex8, hexAddr, parseByte } from './format.js';
 
 export interface FuseRequest {
@@ -105,13 +106,7 @@ export function planFuses(part: Part, current: FuseValues, request: FuseRequest,
 }
 
 /** Refuse lock-out values unless forced. */
-export function enforceDangers(plan: FusePlan, force: boolean): void {
+export function enforceDangers(plan: FusePlan, force: boolean, words: FrontEndWords = cliWords): void {
   if (plan.dangers.length === 0 || force) return;
-  const first = plan.dangers[0]!;
-  throw new IspkitError(`refusing to write the ${first.fuse} fuse: ${first.message}${plan.dangers.length > 1 ? ` (and ${plan.dangers.length - 1} more)` : ''}`, {
-    exitCode: ExitCode.REFUSED,
-    code: 'dangerous-fuses',
-    hint: 'if you really mean it, add --force-dangerous-fuses',
-    details: { dangers: plan.dangers },
-  });
+  throw messages.dangerousFuses(plan.dangers, words);
 }

@@ -16,7 +16,10 @@ export {
   type FlowContext,
   type ProgressReporter,
   type StepId,
+  wordsOf,
 } from './events.js';
+// the message catalogue (one wording for every front end) and the words each front end uses for its controls
+export { messages, cliWords, frontEndWords, type FrontEndWords } from './messages.js';
 
 // flows (each: connect → identify → … → result event)
 export { flash, type FlashOptions } from './flows/flash.js';

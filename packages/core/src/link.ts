@@ -1,6 +1,7 @@
 import { IspSession, NoSyncError, Stk500Error, hexBytes, streamErrorCode, type ByteStream, type TraceEvent } from '@ispkit/stk500';
-import { ExitCode, IspkitError } from './errors.js';
-import { say, type FlowContext } from './events.js';
+import type { IspkitError } from './errors.js';
+import { say, wordsOf, type FlowContext } from './events.js';
+import { cliWords, messages, type FrontEndWords } from './messages.js';
 
 /**
  * An open line to a programmer, as a front end hands it to the core: the CLI wraps a serialport, the page a Web
@@ -34,17 +35,10 @@ export function isDisconnect(err: unknown): boolean {
 }
 
 /** A failure talking to the programmer itself (not the target), naming the port. Rethrows what it cannot explain. */
-export function programmerError(path: string, err: unknown, doing: string): IspkitError {
-  if (isDisconnect(err)) {
-    return new IspkitError(`the programmer on ${path} disconnected while ${doing}`, { exitCode: ExitCode.PROGRAMMER, code: 'disconnected', hint: 'reconnect it and run the command again', cause: err });
-  }
+export function programmerError(path: string, err: unknown, doing: string, words: FrontEndWords = cliWords): IspkitError {
+  if (isDisconnect(err)) return messages.disconnected(path, doing, words, err);
   if (err instanceof NoSyncError || (err instanceof Stk500Error && (err.code === 'timeout' || err.code === 'protocol' || err.code === 'nosync' || err.code === 'aborted' || err.code === 'unknown-command'))) {
-    return new IspkitError(`the programmer on ${path} is not responding while ${doing} (${(err as Error).message})`, {
-      exitCode: ExitCode.PROGRAMMER,
-      code: 'not-responding',
-      hint: 'check that it runs the ispkit (or ArduinoISP) firmware, then unplug and replug it',
-      cause: err,
-    });
+    return messages.notResponding(path, doing, (err as Error).message, err);
   }
   throw err;
 }
@@ -60,6 +54,6 @@ export async function connect(ctx: FlowContext, link: ProgrammerLink): Promise<C
     say.notice(ctx, `programmer on ${link.path}: ${session.info.signOn}, ${session.info.kind}, STK500v1 ${session.info.swMajor}.${session.info.swMinor}`);
     return { link, session };
   } catch (err) {
-    throw programmerError(link.path, err, 'connecting');
+    throw programmerError(link.path, err, 'connecting', wordsOf(ctx));
   }
 }

@@ -1,6 +1,7 @@
 import { loadImage, MemoryImage } from '@ispkit/ihex';
 import type { Part } from '@ispkit/parts';
-import { IspkitError, ExitCode, toIspkitError } from './errors.js';
+import { IspkitError, toIspkitError } from './errors.js';
+import { cliWords, messages, type FrontEndWords } from './messages.js';
 import { formatBytes, hexAddr } from './format.js';
 
 /**
@@ -24,7 +25,7 @@ export function placeBootloaderBinary(image: MemoryImage, name: string, part: Pa
 /** Parse a file's bytes as an image (.hex/.elf/.bin by content then name); errors keep ihex's typed message. */
 export function parseInput(bytes: Uint8Array, name: string): MemoryImage {
   const image = loadImage(bytes, name);
-  if (image.isEmpty()) throw new IspkitError(`${name} holds no data`, { code: 'empty-image', hint: 'check that it is the right file' });
+  if (image.isEmpty()) throw messages.emptyImage(name);
   return image;
 }
 
@@ -33,14 +34,8 @@ export function isBinaryName(name: string): boolean {
 }
 
 /** The data must fit the part's flash. */
-export function checkWithinFlash(image: MemoryImage, name: string, part: Part): void {
-  if (image.endAddress > part.flash.size) {
-    throw new IspkitError(`${name} has data up to ${hexAddr(image.endAddress - 1)}, beyond the end of ${part.name} flash (${formatBytes(part.flash.size)}, last address ${hexAddr(part.flash.size - 1)})`, {
-      code: 'outside-flash',
-      exitCode: ExitCode.FAILURE,
-      hint: 'check the part (-p) and that the file is built for it',
-    });
-  }
+export function checkWithinFlash(image: MemoryImage, name: string, part: Part, words: FrontEndWords = cliWords): void {
+  if (image.endAddress > part.flash.size) throw messages.outsideFlash(name, image.endAddress, part, words);
 }
 
 /** A file as a front end hands it over: its name (for messages and the .bin rule) and its contents. */

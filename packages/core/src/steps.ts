@@ -2,7 +2,8 @@ import { compareFuse, type FuseName, type FuseValues } from '@ispkit/parts';
 import { Stk500Error, TargetBusyError, TransferError } from '@ispkit/stk500';
 import { describeChipState, type ChipState } from './chip-state.js';
 import { ExitCode, IspkitError } from './errors.js';
-import { say, startProgress, type FlowContext } from './events.js';
+import { say, startProgress, wordsOf, type FlowContext } from './events.js';
+import { messages } from './messages.js';
 import { combineMismatches, findMismatch, type Mismatch } from './flash-plan.js';
 import { hex8, hexAddr } from './format.js';
 import { isDisconnect, programmerError } from './link.js';
@@ -48,7 +49,7 @@ export function failureWithState(ctx: FlowContext, t: TargetHandle, err: unknown
       cause: err,
     });
   }
-  return programmerError(path, err, doing);
+  return programmerError(path, err, doing, wordsOf(ctx));
 }
 
 /** Read back `runs` and compare with `expected`; throws exit 5 naming the first differing address and the count. */
@@ -80,10 +81,7 @@ export async function verifyRuns(
   progress.finish();
   const m = combineMismatches(found);
   if (m) {
-    throw new IspkitError(
-      `verify failed: ${m.count} byte${m.count === 1 ? '' : 's'} of ${memory} differ${m.count === 1 ? 's' : ''}, the first at ${hexAddr(m.first)} (expected ${hex8(m.expected)}, read ${hex8(m.actual)})`,
-      { exitCode: ExitCode.VERIFY, code: 'verify-mismatch', details: { memory, count: m.count, firstAddress: m.first, expected: m.expected, actual: m.actual } },
-    );
+    throw messages.verifyMismatch(memory, m);
   }
   return total;
 }
@@ -104,11 +102,7 @@ export async function writeFusesChecked(ctx: FlowContext, t: TargetHandle, value
     if (v === undefined) continue;
     const cmp = compareFuse(t.part, f, v, readBack[f]);
     if (!cmp.equal) {
-      throw new IspkitError(`the ${f} fuse reads back ${hex8(readBack[f])} after writing ${hex8(v)} (${cmp.fields.join(', ') || 'bits'} differ under mask ${hex8(cmp.mask)})`, {
-        exitCode: ExitCode.VERIFY,
-        code: 'fuse-verify',
-        details: { fuse: f, wrote: v, read: readBack[f], mask: cmp.mask },
-      });
+      throw messages.fuseReadBack(f, v, readBack[f], cmp.fields, cmp.mask);
     }
   }
   return readBack;

@@ -1,8 +1,9 @@
-import { findPartBySignature, formatSignature, getPart, type FuseValues, type Part } from '@ispkit/parts';
+import { findPartBySignature, formatSignature, getPart, parts, type FuseValues, type Part } from '@ispkit/parts';
 import { IspkitParm, NoTargetError, formatHz, hexBytes, ispkitSckHz, isNoTargetSignature, type IspSession, type IspTarget } from '@ispkit/stk500';
 import { planClock, type ClockPlan } from './clock-plan.js';
-import { ExitCode, IspkitError } from './errors.js';
-import { say, type FlowContext } from './events.js';
+import type { IspkitError } from './errors.js';
+import { say, wordsOf, type FlowContext } from './events.js';
+import { messages, type FrontEndWords } from './messages.js';
 import { connect, programmerError, type Connection, type ProgrammerLink } from './link.js';
 import { targetFromPart } from './part-target.js';
 import { boardByCode, wiringLines } from './wiring.js';
@@ -21,6 +22,8 @@ export interface TargetHandle {
   signature: Uint8Array;
   /** Human description of the SCK in use. */
   sck: string;
+  /** The front end's words for hints. */
+  words: FrontEndWords;
 }
 
 export interface TargetOptions {
@@ -38,11 +41,7 @@ async function noTarget(ctx: FlowContext, conn: Connection, what: string): Promi
     }
   }
   for (const line of wiringLines(board ? [board] : undefined)) say.info(ctx, line);
-  return new IspkitError(`no target answered: ${what}`, {
-    exitCode: ExitCode.TARGET,
-    code: 'no-target',
-    hint: 'check the wiring (table above), that the keyboard is powered (VCC and GND connected), and that nothing else drives RESET',
-  });
+  return messages.noTarget(what, wordsOf(ctx));
 }
 
 /**
@@ -76,37 +75,28 @@ export async function openTarget(ctx: FlowContext, conn: Connection, options: Ta
     signature = await session.readSignature();
   } catch (err) {
     if (err instanceof NoTargetError) throw await noTarget(ctx, conn, 'the programmer could not enter programming mode (no AC 53 echo)');
-    throw programmerError(path, err, 'entering programming mode');
+    throw programmerError(path, err, 'entering programming mode', wordsOf(ctx));
   }
   if (isNoTargetSignature(signature)) {
     throw await noTarget(ctx, conn, `the signature reads ${hexBytes(signature)}`);
   }
   const found = findPartBySignature(signature);
   if (wanted && formatSignature(signature) !== formatSignature(wanted.signature)) {
-    throw new IspkitError(`found ${found ? `${found.name} (${formatSignature(signature)})` : `an unknown chip (signature ${formatSignature(signature)})`}, expected ${wanted.name} (${formatSignature(wanted.signature)})`, {
-      exitCode: ExitCode.TARGET,
-      code: 'wrong-signature',
-      hint: found ? `if ${found.name} is right, use -p ${found.id}; otherwise check which chip the programmer is wired to` : 'check the wiring; a flaky connection also garbles the signature',
-      details: { signature: formatSignature(signature), expected: formatSignature(wanted.signature) },
-    });
+    throw messages.wrongSignature(found, formatSignature(signature), { name: wanted.name, signature: formatSignature(wanted.signature) }, wordsOf(ctx));
   }
   if (!found) {
-    throw new IspkitError(`the target's signature ${formatSignature(signature)} is not a part ispkit knows`, {
-      exitCode: ExitCode.TARGET,
-      code: 'unknown-signature',
-      hint: 'check the wiring (a flaky connection garbles the signature); ispkit knows: atmega32u4, atmega16u4, at90usb646, at90usb1286, atmega328p, atmega2560',
-    });
+    throw messages.unknownSignature(formatSignature(signature), parts.map((p) => p.id));
   }
   const part = found;
   const target = targetFromPart(part);
   try {
     if (part.id !== guess.id) await session.configure(target);
   } catch (err) {
-    throw programmerError(path, err, 'configuring the programmer');
+    throw programmerError(path, err, 'configuring the programmer', wordsOf(ctx));
   }
   const sck = sckDuration === undefined ? 'programmer default SCK' : `SCK ${formatHz(ispkitSckHz(sckDuration))}`;
   say.info(ctx, `target: ${part.name} (signature ${formatSignature(signature)}) on ${path}, ${sck}`);
-  return { conn, session, part, target, signature, sck };
+  return { conn, session, part, target, signature, sck, words: wordsOf(ctx) };
 }
 
 /**
@@ -120,7 +110,7 @@ export async function withTarget<T>(ctx: FlowContext, link: ProgrammerLink, opti
   try {
     await t.session.leaveProgmode();
   } catch (err) {
-    throw programmerError(link.path, err, 'leaving programming mode');
+    throw programmerError(link.path, err, 'leaving programming mode', wordsOf(ctx));
   }
   return result;
 }
@@ -129,7 +119,7 @@ export async function readFuses(t: TargetHandle): Promise<FuseValues> {
   try {
     return await t.session.readFuses(t.target);
   } catch (err) {
-    throw programmerError(t.conn.link.path, err, 'reading fuses');
+    throw programmerError(t.conn.link.path, err, 'reading fuses', t.words);
   }
 }
 
@@ -150,7 +140,7 @@ export async function applySpeed(ctx: FlowContext, t: TargetHandle, plan: ClockP
       say.warning(ctx, `no faster SCK read the signature right; staying at ${formatHz(ispkitSckHz(SAFE_SCK_DURATION))}`);
       return;
     }
-    throw programmerError(t.conn.link.path, err, 'choosing the SCK speed');
+    throw programmerError(t.conn.link.path, err, 'choosing the SCK speed', wordsOf(ctx));
   }
 }
 

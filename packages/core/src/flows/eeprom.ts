@@ -1,6 +1,7 @@
 import { IspkitError } from '../errors.js';
-import { say, startProgress, type FlowContext } from '../events.js';
-import { formatBytes, hexAddr } from '../format.js';
+import { say, startProgress, wordsOf, type FlowContext } from '../events.js';
+import { formatBytes } from '../format.js';
+import { messages } from '../messages.js';
 import { programmerError, type ProgrammerLink } from '../link.js';
 import { parseImageFile, type ImageFile, type ParsedImage } from '../load-input.js';
 import { verifyRuns } from '../steps.js';
@@ -18,7 +19,7 @@ export async function writeEepromFlow(ctx: FlowContext, link: ProgrammerLink, op
   const verify = options.verify !== false;
   return withTarget(ctx, link, options, async (t) => {
     if (image.endAddress > t.part.eeprom.size) {
-      throw new IspkitError(`${name} has data up to ${hexAddr(image.endAddress - 1)}, beyond ${t.part.name}'s ${formatBytes(t.part.eeprom.size)} EEPROM`, { code: 'outside-eeprom' });
+      throw messages.outsideEeprom(name, image.endAddress, t.part);
     }
     await speedUpWithoutFuseChanges(ctx, t);
     // Whole aligned runs: stock ArduinoISP addresses EEPROM in words, so runs start and end on even bytes.
@@ -43,7 +44,7 @@ export async function writeEepromFlow(ctx: FlowContext, link: ProgrammerLink, op
       }
     } catch (err) {
       progress.abort();
-      throw programmerError(link.path, err, 'writing EEPROM');
+      throw programmerError(link.path, err, 'writing EEPROM', wordsOf(ctx));
     }
     progress.finish();
     if (verify) {
@@ -51,7 +52,7 @@ export async function writeEepromFlow(ctx: FlowContext, link: ProgrammerLink, op
         await verifyRuns(ctx, t, runs, (a) => image.byteAt(a), 'eeprom');
       } catch (err) {
         if (err instanceof IspkitError) throw err;
-        throw programmerError(link.path, err, 'verifying EEPROM');
+        throw programmerError(link.path, err, 'verifying EEPROM', wordsOf(ctx));
       }
     }
     const data = { file: name, bytes: image.byteCount, verified: verify };

@@ -116,3 +116,13 @@ describe('flash flow (in-memory fake programmer)', () => {
     expect(r.events).toEqual([]);
   });
 });
+
+describe('flash flow on another front end', () => {
+  test('the page\'s words reach the hint; the message and exit code stay the CLI\'s', async () => {
+    const r = recordFlow({ target: { fuses: { low: 0xde, high: 0x99, ext: 0xf3 } } }, { words: { forceDangerousFuses: 'tick "Write dangerous fuses anyway"' }, rerun: 'Flash' });
+    const err = await failure(flash(r.ctx, r.link, { firmware, fuses: parseFuseRequest({ hfuse: 'B9' }, undefined) }));
+    expect(err.exitCode).toBe(6);
+    expect(err.message).toMatch(/^refusing to write the high fuse: /);
+    expect(err.hint).toBe('tick "Write dangerous fuses anyway"');
+  });
+});

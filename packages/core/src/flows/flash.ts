@@ -2,8 +2,8 @@ import type { MemoryImage } from '@ispkit/ihex';
 import type { FuseName } from '@ispkit/parts';
 import { newChipState } from '../chip-state.js';
 import { planClock } from '../clock-plan.js';
-import { usageError } from '../errors.js';
-import { say, startProgress, type FlowContext } from '../events.js';
+import { say, startProgress, wordsOf, type FlowContext } from '../events.js';
+import { messages } from '../messages.js';
 import { planFlash } from '../flash-plan.js';
 import { formatBytes, formatRate, formatSeconds, hex8 } from '../format.js';
 import { enforceDangers, planFuses, type FuseRequest } from '../fuse-policy.js';
@@ -48,16 +48,16 @@ export async function flash(ctx: FlowContext, link: ProgrammerLink, options: Fla
       for (const l of merged.summary) say.info(ctx, l);
       image = merged.merged;
     } else {
-      checkWithinFlash(firmware.image, firmware.name, part);
+      checkWithinFlash(firmware.image, firmware.name, part, wordsOf(ctx));
       image = firmware.image;
     }
     if (request.preset && request.preset.part !== part.id) {
-      throw usageError(`preset ${request.preset.id} is for ${request.preset.part}, but the target is ${part.name}`, 'see `ispkit fuses presets`');
+      throw messages.presetForOtherPart(request.preset, part.name, wordsOf(ctx));
     }
     const current = await readFuses(t);
     say.notice(ctx, `fuses now: low ${hex8(current.low)} high ${hex8(current.high)} ext ${hex8(current.ext)}`);
     const fusePlan = planFuses(part, current, request, { image, flashing: true });
-    enforceDangers(fusePlan, options.forceDangerousFuses === true);
+    enforceDangers(fusePlan, options.forceDangerousFuses === true, wordsOf(ctx));
     for (const w of fusePlan.warnings) say.warning(ctx, w);
     for (const n of fusePlan.notes) say.notice(ctx, n);
 

@@ -1,6 +1,6 @@
 import { decodeFuses, type FuseName } from '@ispkit/parts';
 import { IspkitError, usageError } from '../errors.js';
-import { say, type FlowContext } from '../events.js';
+import { say, wordsOf, type FlowContext } from '../events.js';
 import { hex8, hexAddr } from '../format.js';
 import { enforceDangers, planFuses, type FuseRequest } from '../fuse-policy.js';
 import { fuseReport } from '../fuse-report.js';
@@ -31,7 +31,7 @@ export async function writeFusesFlow(ctx: FlowContext, link: ProgrammerLink, opt
     if (request.preset && request.preset.part !== t.part.id) throw usageError(`preset ${request.preset.id} is for ${request.preset.part}, but the target is ${t.part.name}`);
     const current = await readFuses(t);
     const plan = planFuses(t.part, current, request, { flashing: false });
-    enforceDangers(plan, options.forceDangerousFuses === true);
+    enforceDangers(plan, options.forceDangerousFuses === true, wordsOf(ctx));
     for (const w of plan.warnings) say.warning(ctx, w);
     for (const n of plan.notes) say.notice(ctx, n);
     const decoded = decodeFuses(t.part, plan.final);
@@ -46,7 +46,7 @@ export async function writeFusesFlow(ctx: FlowContext, link: ProgrammerLink, opt
       if (plan.changes.length) after = await writeFusesChecked(ctx, t, toWrite, ['ext', 'high', 'low']);
     } catch (err) {
       if (err instanceof IspkitError) throw err;
-      throw programmerError(link.path, err, 'writing fuses');
+      throw programmerError(link.path, err, 'writing fuses', wordsOf(ctx));
     }
     const lines = plan.changes.length
       ? [`wrote ${plan.changes.map((f) => `${f} ${hex8(plan.final[f])}`).join(', ')}; read back: low ${hex8(after.low)} high ${hex8(after.high)} ext ${hex8(after.ext)}`]

@@ -1,6 +1,6 @@
 import { formatSignature } from '@ispkit/parts';
 import { describeProgrammer, formatHz, ispkitSckHz } from '@ispkit/stk500';
-import type { FlowContext } from '../events.js';
+import { wordsOf, type FlowContext } from '../events.js';
 import { hex8 } from '../format.js';
 import { fuseReport } from '../fuse-report.js';
 import { programmerError, type ProgrammerLink } from '../link.js';
@@ -14,7 +14,7 @@ export async function info(ctx: FlowContext, link: ProgrammerLink, options: Targ
     try {
       lock = await t.session.readLock(t.target);
     } catch (err) {
-      throw programmerError(link.path, err, 'reading the lock bits');
+      throw programmerError(link.path, err, 'reading the lock bits', wordsOf(ctx));
     }
     const pi = t.session.info;
     const report = fuseReport(t.part, fuses);

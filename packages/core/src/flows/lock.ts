@@ -1,6 +1,7 @@
 import { decodeLock } from '@ispkit/parts';
-import { ExitCode, IspkitError, usageError } from '../errors.js';
-import { say, type FlowContext } from '../events.js';
+import { usageError } from '../errors.js';
+import { messages } from '../messages.js';
+import { say, wordsOf, type FlowContext } from '../events.js';
 import { hex8, parseByte } from '../format.js';
 import { programmerError, type ProgrammerLink } from '../link.js';
 import { withTarget, type TargetOptions } from '../target.js';
@@ -12,7 +13,7 @@ export async function readLockFlow(ctx: FlowContext, link: ProgrammerLink, optio
     try {
       value = await t.session.readLock(t.target);
     } catch (err) {
-      throw programmerError(link.path, err, 'reading the lock bits');
+      throw programmerError(link.path, err, 'reading the lock bits', wordsOf(ctx));
     }
     const fields = decodeLock(t.part, value);
     const data = { lock: value, fields: fields.map((f) => ({ name: f.name, value: f.value, text: f.text })) };
@@ -38,14 +39,11 @@ export async function writeLockFlow(ctx: FlowContext, link: ProgrammerLink, opti
       await t.session.writeLock(t.target, value);
       after = await t.session.readLock(t.target);
     } catch (err) {
-      throw programmerError(link.path, err, 'writing the lock bits');
+      throw programmerError(link.path, err, 'writing the lock bits', wordsOf(ctx));
     }
     const mask = t.part.lock.mask;
     if (((after ^ value) & mask) !== 0) {
-      throw new IspkitError(`the lock bits read back ${hex8(after)} after writing ${hex8(value)} (mask ${hex8(mask)}); lock bits can only be programmed (1 → 0) until a chip erase`, {
-        exitCode: ExitCode.VERIFY,
-        code: 'lock-verify',
-      });
+      throw messages.lockReadBack(value, after, mask);
     }
     const data = { lock: after };
     ctx.emit({ type: 'result', command: 'lock write', data, lines: [`lock bits: ${hex8(after)} (a chip erase clears them)`] });

@@ -1,6 +1,6 @@
 import { MemoryImage, serializeIntelHex } from '@ispkit/ihex';
 import { usageError } from '../errors.js';
-import { say, startProgress, type FlowContext } from '../events.js';
+import { say, startProgress, wordsOf, type FlowContext } from '../events.js';
 import { formatBytes } from '../format.js';
 import { programmerError, type ProgrammerLink } from '../link.js';
 import { speedUpWithoutFuseChanges, withTarget, type TargetOptions } from '../target.js';
@@ -41,7 +41,7 @@ export async function readMemory(ctx: FlowContext, link: ProgrammerLink, options
           : await t.session.readEeprom(t.target, 0, size, (d) => progress.update(d));
     } catch (err) {
       progress.abort();
-      throw programmerError(link.path, err, `reading ${memory}`);
+      throw programmerError(link.path, err, `reading ${memory}`, wordsOf(ctx));
     }
     progress.finish();
     const used = trimErased(bytes);
@@ -69,7 +69,7 @@ export async function readEepromFlow(ctx: FlowContext, link: ProgrammerLink, opt
       bytes = await t.session.readEeprom(t.target, 0, t.part.eeprom.size, (d) => progress.update(d));
     } catch (err) {
       progress.abort();
-      throw programmerError(link.path, err, 'reading EEPROM');
+      throw programmerError(link.path, err, 'reading EEPROM', wordsOf(ctx));
     }
     progress.finish();
     await output.save(serializeIntelHex(MemoryImage.fromBinary(bytes, 0)));

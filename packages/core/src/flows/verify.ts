@@ -1,6 +1,6 @@
 import { formatBytes } from '../format.js';
 import { IspkitError } from '../errors.js';
-import type { FlowContext } from '../events.js';
+import { wordsOf, type FlowContext } from '../events.js';
 import { programmerError, type ProgrammerLink } from '../link.js';
 import { checkWithinFlash, parseImageFile, type ImageFile, type ParsedImage } from '../load-input.js';
 import { verifyRuns } from '../steps.js';
@@ -26,7 +26,7 @@ export async function verify(ctx: FlowContext, link: ProgrammerLink, options: Ve
       total = await verifyRuns(ctx, t, runs, (a) => image.byteAt(a));
     } catch (err) {
       if (err instanceof IspkitError) throw err;
-      throw programmerError(link.path, err, 'verifying');
+      throw programmerError(link.path, err, 'verifying', wordsOf(ctx));
     }
     const data = { file: ('image' in options.file && options.file.path) || name, bytes: image.byteCount, read: total, equal: true };
     ctx.emit({ type: 'result', command: 'verify', data, lines: [`${name}: ${formatBytes(image.byteCount)} match the chip`] });

@@ -1,4 +1,4 @@
-import type { FlowContext, ProgrammerLink } from '@ispkit/core';
+import { messages, type FlowContext, type ProgrammerLink } from '@ispkit/core';
 import { CliError, ExitCode } from '../cli-error.js';
 import type { RunContext } from '../command.js';
 import { flowContext } from '../output/flow-events.js';
@@ -36,6 +36,7 @@ export async function resolvePort(ctx: RunContext): Promise<string> {
 }
 
 function openFailure(path: string, err: unknown): CliError {
+  // the words are the core's message catalogue (the page says the same for its port); the causes are serialport's
   const message = (err as Error).message ?? String(err);
   let why = message;
   let hint = 'check the port name with `ispkit list`';
@@ -44,10 +45,9 @@ function openFailure(path: string, err: unknown): CliError {
     why = 'permission denied';
     hint = permissionHint();
   } else if (/EBUSY|Resource busy|lock/i.test(message)) {
-    why = 'the port is in use by another program';
-    hint = 'close the other program (serial monitor, avrdude, QMK Toolbox) and retry';
+    return messages.portInUse(path);
   }
-  return new CliError(`cannot open ${path}: ${why}`, { exitCode: ExitCode.PROGRAMMER, code: 'port-open', hint });
+  return messages.portOpen(path, why, hint);
 }
 
 /**
