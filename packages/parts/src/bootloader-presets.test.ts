@@ -3,13 +3,15 @@ import { bootloaderPresets, getPreset, UnknownPresetError } from './bootloader-p
 import { decodeFuses } from './decode-fuses.js';
 import { getPart } from './part-registry.js';
 
-test('the five presets with their fuses and regions', () => {
+test('the presets with their fuses and regions', () => {
   const table = bootloaderPresets.map((p) => [p.id, p.fuses.low, p.fuses.high, p.fuses.ext, p.region.start, p.region.size]);
   expect(table).toEqual([
     ['atmel-dfu', 0x5e, 0x99, 0xf3, 0x7000, 0x1000],
     ['qmk-dfu', 0x5e, 0x99, 0xf3, 0x7000, 0x1000],
+    ['atmel-dfu-16u4', 0x5e, 0x99, 0xf3, 0x3000, 0x1000],
     ['caterina-5v', 0xff, 0xd8, 0xfb, 0x7000, 0x1000],
     ['caterina-3v3', 0xff, 0xd8, 0xfe, 0x7000, 0x1000],
+    ['nanoboot', 0xff, 0xd6, 0xc7, 0x7e00, 0x200],
     ['halfkay', 0x5f, 0xdf, 0xf4, 0x7e00, 0x200],
   ]);
   expect(getPreset('atmel-dfu').alternatives[0]?.fuses.high).toBe(0xd9);
@@ -35,7 +37,7 @@ test("each preset's fuses put the boot section exactly on its region", () => {
 test('lookup by id; unknown ids list the known ones', () => {
   expect(getPreset(' QMK-DFU ').name).toBe('QMK DFU');
   expect(() => getPreset('optiboot')).toThrow(
-    'unknown bootloader preset "optiboot"; known presets: atmel-dfu, qmk-dfu, caterina-5v, caterina-3v3, halfkay',
+    'unknown bootloader preset "optiboot"; known presets: atmel-dfu, qmk-dfu, atmel-dfu-16u4, caterina-5v, caterina-3v3, nanoboot, halfkay',
   );
   expect(() => getPreset('x')).toThrow(UnknownPresetError);
 });

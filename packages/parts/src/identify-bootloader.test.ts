@@ -62,7 +62,7 @@ describe('bootloader-only images', () => {
   test('512 B at 0x7E00 → BOOTSZ=11, HalfKay region', () => {
     const id = identifyBootloader(image([0x7e00, code(512)]), atmega32u4)!;
     expect([id.bootsz, id.bootStart, id.bootSize, id.suggestedHigh]).toEqual([3, 0x7e00, 512, 0x9e]);
-    expect(id.presets.map((p) => p.id)).toEqual(['halfkay']);
+    expect(id.presets.map((p) => p.id)).toEqual(['nanoboot', 'halfkay']);
   });
 
   test('2 KB at 0x7800 → BOOTSZ=01, no preset of that size', () => {

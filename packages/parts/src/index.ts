@@ -28,3 +28,9 @@ export { bootloaderPresets, getPreset, UnknownPresetError } from './bootloader-p
 export type { BootloaderPreset, UsbId } from './bootloader-presets.js';
 export { identifyBootloader } from './identify-bootloader.js';
 export type { BootloaderIdentity, ImageLike } from './identify-bootloader.js';
+export { flashDigest } from './flash-digest.js';
+export type { FlashDigest } from './flash-digest.js';
+export { bootloaderCatalogue, getCatalogueEntry, UnknownCatalogueEntryError } from './bootloader-catalogue.js';
+export type { CatalogueEntry, CatalogueSource } from './bootloader-catalogue.js';
+export { recogniseBootloader } from './recognise-bootloader.js';
+export type { BootloaderRecognition, KnownBootloader, WrongPartBootloader } from './recognise-bootloader.js';
