@@ -17,7 +17,8 @@ static const char cli_usage[] =
 	"      [--bootloader-address 0x7000]... [--fault <fault>]... [--seed N]\n"
 	"      [--dump-flash <hex>] [--dump-eeprom <hex>] [--results <json>] [--max-sim-seconds N]\n"
 	"      [--host-wait-ms 100] [--no-usb] [--verbose]\n"
-	"    faults: no-target-high, no-target-low, never-ready, flip:<probability>, disconnect:<sim-ms>, locked\n"
+	"    faults: no-target-high, no-target-low, never-ready, flip:<probability>, disconnect:<sim-ms>, locked,\n"
+	"            miso-open, reset-open, sck-mosi-swapped, unpowered, slow-clock:<hz>, supply:<volts>\n"
 	"    stdin commands: stats | dump-flash <path> | dump-eeprom <path> | line <baud> <dtr 0|1> [rts 0|1] | quit\n"
 	"  simharness boot --image <hex> --fuses L:H:E [--timeout-ms 3000] [--f-cpu 16000000] [--target atmega32u4]\n";
 

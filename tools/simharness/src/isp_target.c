@@ -18,6 +18,11 @@
  *   fck/4, fck/6 from 12 MHz) garbles both directions and is counted.
  * - Lock bits: mode 2 (LB1 programmed) ignores flash/EEPROM/fuse writes; mode 3 (LB1+LB2) also returns garbage
  *   (the low byte of the address) for flash and EEPROM reads.
+ * - Wiring faults (faults.h): an open RESET keeps the target out of programming; an unpowered target or SCK and
+ *   MOSI swapped never decode a byte (an unpowered chip's MISO is clamped low; a swapped chip samples its MOSI
+ *   pin, which carries the always-low-at-that-moment SCK, so it shifts out zeros); an open MISO reads high.
+ *   `slow-clock` forces the target clock (SCK limits follow it); `supply` below what the target clock needs
+ *   (8 MHz at 2.7 V .. 16 MHz at 4.5 V) flips each bit the target sends with probability 1 %.
  * Leaves out: bit-banged SPI on the pins (only the hardware SPI is connected), SPI mode/bit order mismatches,
  * the SCK-low-during-power-up rule, the target running its own firmware, read-while-busy data corruption (reads
  * while busy are simply ignored), and the extended address only matters for parts with a loadExtendedAddress op.
@@ -32,6 +37,7 @@
 #include "avr_spi.h"
 
 #define ISP_TARGET_ENABLE_DELAY_US 20000u
+#define ISP_TARGET_UNDERVOLT_FLIP 0.01
 #define ISP_TARGET_NEVER UINT64_MAX
 
 struct isp_target {
@@ -91,12 +97,16 @@ static void isp_target_reset_level(isp_target_t *t, int low)
 		t->reset_low_cycle = t->avr->cycle;
 		/* CKDIV8 (low fuse bit 7) programmed = 0: the system clock prescaler starts at /8. */
 		t->fck = (t->fuses[0] & 0x80) ? t->cfg.crystal_hz : t->cfg.crystal_hz / 8;
+		if (t->faults->slow_clock_hz)
+			t->fck = t->faults->slow_clock_hz;
 	}
 }
 
 static void isp_target_pins_changed(isp_target_t *t, uint8_t ddr, uint8_t port)
 {
 	uint8_t m = (uint8_t)(1u << t->cfg.reset_bit);
+	if (t->faults->wire == FAULTS_WIRE_RESET_OPEN)
+		return; /* the pin drives nothing: the target's RESET stays high */
 	isp_target_reset_level(t, (ddr & m) && !(port & m));
 }
 
@@ -295,7 +305,15 @@ static void isp_target_spi_irq(avr_irq_t *irq, uint32_t value, void *param)
 {
 	isp_target_t *t = param;
 	(void)irq;
-	uint8_t reply = t->faults->miso == FAULTS_MISO_TARGET ? isp_target_byte(t, (uint8_t)value) : 0xFF;
+	faults_wire_t wire = t->faults->wire;
+	uint8_t reply = 0xFF;
+	if (wire == FAULTS_WIRE_UNPOWERED || wire == FAULTS_WIRE_SCK_MOSI_SWAPPED)
+		reply = 0x00; /* nothing decoded; MISO clamped low / zeros shifted out */
+	else if (t->faults->miso == FAULTS_MISO_TARGET) {
+		reply = isp_target_byte(t, (uint8_t)value);
+		if (t->in_reset && t->fck > faults_max_clock_hz(t->faults))
+			reply = faults_flip(t->faults, reply, ISP_TARGET_UNDERVOLT_FLIP);
+	}
 	avr_raise_irq(t->miso_irq, faults_miso(t->faults, reply));
 }
 

@@ -82,3 +82,29 @@ describe('target model (ATmega32U4 serial programming) driven by a probe firmwar
     expect(exit.fuses).toEqual({ low: 0x5e, high: 0x99, ext: 0xf3 });
   });
 });
+
+/*
+ * The wiring faults `ispkit doctor` tells apart, seen from the same probe. The probe stores what it read in the
+ * target's own flash, so only a target that still takes data (MISO open) can show what was read (all FF); the
+ * others must take nothing at all. What the programmer reads from them is checked end to end by the doctor tests.
+ */
+describe.each([
+  ['miso-open', true],
+  ['reset-open', false],
+  ['unpowered', false],
+  ['sck-mosi-swapped', false],
+])('wiring fault %s', (fault, written) => {
+  test(`${written ? 'the target is written but every byte read back is FF' : 'the target takes nothing'}`, async () => {
+    const probe = buildFixture('isp-probe');
+    const flashDump = scratch(`probe-${fault}.hex`);
+    const h = startHarness([
+      'run', '--firmware', probe, '--reset-pin', 'B0', '--no-usb', '--max-sim-seconds', '2',
+      '--fault', fault, '--dump-flash', flashDump,
+    ]);
+    const exit = await h.next('exit', 30000);
+    expect(await h.exited).toBe(0);
+    expect((exit.pageWrites as number) > 0).toBe(written);
+    expect(hexBytes(flashDump, 0x7f80, 13)).toEqual(new Array(13).fill(0xff));
+    if (!written) expect(hexBytes(flashDump, 0, 128)).toEqual(new Array(128).fill(0xff));
+  }, 40000);
+});
