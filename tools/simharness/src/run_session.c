@@ -273,6 +273,18 @@ static void run_session_finish(run_session_t *s)
 		pty_bridge_free(s->pty);
 }
 
+/* The host changed its port's speed: a CDC driver sends SET_LINE_CODING. */
+static void run_session_watch_baud(run_session_t *s)
+{
+	uint32_t baud = pty_bridge_baud(s->pty);
+	if (baud && baud != s->pty_baud) {
+		s->pty_baud = baud;
+		s->line.baud = baud;
+		usb_host_set_line(s->usb, &s->line);
+	}
+}
+
+
 int run_session(const cli_config_t *cfg, FILE *out)
 {
 	run_session_t s = { .cfg = cfg, .out = out, .sigfd = -1 };
@@ -344,6 +356,11 @@ int run_session(const cli_config_t *cfg, FILE *out)
 				turn_since = now;
 			if (cfg->host_wait_ms == 0 || now - turn_since < grace_wait) {
 				run_session_io(&s, 50);
+				/* A host that only changes the port's speed (the 134/1200-baud reboot request: open, set the
+				 * speed, close) sends no bytes: real cdc_acm sends SET_LINE_CODING at once, so look while
+				 * quiet too, not only between slices. */
+				if (s.ready)
+					run_session_watch_baud(&s);
 				continue;
 			}
 			/* The host has been quiet for a while: let simulated time pass anyway, in case the firmware
@@ -404,15 +421,8 @@ int run_session(const cli_config_t *cfg, FILE *out)
 			s.stop = "max-sim-seconds";
 			break;
 		}
-		if (s.ready && (++slices & 15) == 0) {
-			uint32_t baud = pty_bridge_baud(s.pty);
-			if (baud && baud != s.pty_baud) {
-				/* the host changed its port's speed: a CDC driver sends SET_LINE_CODING */
-				s.pty_baud = baud;
-				s.line.baud = baud;
-				usb_host_set_line(s.usb, &s.line);
-			}
-		}
+		if (s.ready && (++slices & 15) == 0)
+			run_session_watch_baud(&s);
 	}
 	run_session_finish(&s);
 	return s.exit_code;

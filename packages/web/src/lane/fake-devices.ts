@@ -122,3 +122,69 @@ export async function plugSerialPort(pty: string, id: UsbIdentity, opts: { annou
     },
   };
 }
+
+export interface HidIdentity {
+  vendorId: number;
+  productId: number;
+  /** HID_NAME: the product name the page sees. */
+  name: string;
+  serial: string;
+  /** The HID report descriptor the browser parses (report sizes, usage page). */
+  reportDescriptor: Uint8Array;
+}
+
+let hidCounter = 0;
+
+/**
+ * Makes `pty` a hidraw node of a USB HID device: a parent `hid` device (HID_ID, HID_NAME, HID_UNIQ,
+ * report_descriptor) under /sys/devices/virtual/misc with its hidraw child, /sys/class/hidraw/<name> pointing
+ * at it, the udev record, and an add event.
+ */
+export async function plugHidDevice(pty: string, id: HidIdentity): Promise<FakeDevice> {
+  assertInLane();
+  const minor = ptyMinor(pty);
+  const n = ++hidCounter;
+  const name = `hidraw${100 + n}`;
+  const hidName = `0003:${hex4(id.vendorId).toUpperCase()}:${hex4(id.productId).toUpperCase()}.${n.toString(16).toUpperCase().padStart(4, '0')}`;
+  const usbDir = join('/sys/devices/virtual/misc', `ispkit-usb${n}`);
+  const hidDir = join(usbDir, hidName);
+  const rawDir = join(hidDir, 'hidraw', name);
+  mkdirSync(rawDir, { recursive: true });
+  writeFileSync(
+    join(hidDir, 'uevent'),
+    [
+      'DRIVER=hid-generic',
+      `HID_ID=0003:0000${hex4(id.vendorId).toUpperCase()}:0000${hex4(id.productId).toUpperCase()}`,
+      `HID_NAME=${id.name}`,
+      `HID_PHYS=usb-ispkit-lane-${n}/input0`,
+      `HID_UNIQ=${id.serial}`,
+      `MODALIAS=hid:b0003g0001v0000${hex4(id.vendorId).toUpperCase()}p0000${hex4(id.productId).toUpperCase()}`,
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(hidDir, 'report_descriptor'), id.reportDescriptor);
+  symlinkSync('../../../../bus/hid', join(hidDir, 'subsystem'));
+  writeFileSync(join(rawDir, 'uevent'), `MAJOR=${PTS_MAJOR}\nMINOR=${minor}\nDEVNAME=pts/${minor}\n`);
+  writeFileSync(join(rawDir, 'dev'), `${PTS_MAJOR}:${minor}\n`);
+  symlinkSync('../../../../../../../class/hidraw', join(rawDir, 'subsystem'));
+  const classLink = join('/sys/class/hidraw', name);
+  symlinkSync(`../../devices/virtual/misc/ispkit-usb${n}/${hidName}/hidraw/${name}`, classLink);
+  const dbFile = `/run/udev/data/c${PTS_MAJOR}:${minor}`;
+  writeFileSync(dbFile, 'E:ID_BUS=usb\n');
+  const devpath = `/devices/virtual/misc/ispkit-usb${n}/${hidName}/hidraw/${name}`;
+  const event = (action: string) =>
+    sendUevent({ ACTION: action, DEVPATH: devpath, SUBSYSTEM: 'hidraw', DEVNAME: `/dev/pts/${minor}`, MAJOR: PTS_MAJOR, MINOR: minor });
+  await event('add');
+  let gone = false;
+  return {
+    name,
+    async unplug() {
+      if (gone) return;
+      gone = true;
+      await event('remove');
+      rmSync(classLink, { force: true });
+      rmSync(usbDir, { recursive: true, force: true });
+      rmSync(dbFile, { force: true });
+    },
+  };
+}

@@ -8,6 +8,7 @@ import { StepLog, byId, onClick } from './log.js';
 import { openFailure, pickProgrammerPort } from './pick-port.js';
 import { PageError, closeTarget, openTarget, programmerError, type TargetHandle } from './target-session.js';
 import { renderWiring } from './wiring.js';
+import { setupInstall } from './install-step.js';
 
 const hex8 = (n: number) => `0x${n.toString(16).toUpperCase().padStart(2, '0')}`;
 
@@ -113,5 +114,6 @@ function setupWiring(): void {
 
 checkSupport();
 fillBoards(byId('board'));
+setupInstall();
 setupWiring();
 setupConnect();

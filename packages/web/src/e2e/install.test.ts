@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { plugCaterina, plugHalfKay, screenshotDir, startLane, type Lane } from '../lane/index.js';
+import { bootloaderEntry, committedFirmware, flashAsHexFile, plugSim, type PluggedSim } from './sim-helpers.js';
+
+const shots = screenshotDir(fileURLToPath(new URL('../..', import.meta.url)));
+let lane: Lane;
+beforeAll(async () => {
+  lane = await startLane();
+});
+afterAll(async () => {
+  await lane?.close();
+});
+
+async function startInstall(page: Page, board: string): Promise<void> {
+  await page.getByRole('combobox', { name: 'Programmer board', exact: true }).selectOption({ label: board });
+  await page.getByRole('button', { name: 'Install the programmer firmware' }).click();
+}
+
+const installLog = (page: Page) => page.getByRole('list', { name: 'Programmer install log' });
+
+describe('Make a programmer (real navigator.serial + navigator.hid; bootloader models behind faked USB devices)', () => {
+  test('Teensy 2.0: 134-baud request over Web Serial, HalfKay over WebHID, the new firmware signs on', async () => {
+    const cleanups: (() => Promise<void>)[] = [];
+    const page = await lane.openPage();
+    try {
+      // An older ispkit firmware runs on the Teensy (simulated); the page asks it to reboot into HalfKay.
+      const running: PluggedSim = await plugSim({ board: 'teensy2' });
+      cleanups.push(() => running.stop());
+      await startInstall(page, 'Teensy 2.0');
+      const entry = await bootloaderEntry(running.sim);
+      expect(entry.via).toBe('jump');
+      await running.stop();
+      // The page now waits for a device it may not have been granted: it says why and offers the pick.
+      const section = page.locator('#step-programmer');
+      await expect.poll(() => section.innerText(), { timeout: 10_000 }).toMatch(/restarted into its bootloader \(HalfKay\)/);
+      expect(await page.getByRole('button', { name: 'Choose the bootloader' }).isVisible()).toBe(true);
+      await section.screenshot({ path: join(shots, '1-programmer-waiting.png') });
+
+      const hk = await plugHalfKay();
+      cleanups.push(() => hk.close());
+      await hk.left;
+      expect(hk.problems).toEqual([]);
+      const expected = committedFirmware('ispkit-teensy2-b0.hex');
+      expect(Buffer.from(hk.model.flash.subarray(0, expected.endAddress))).toEqual(Buffer.from(expected.toBinary({ start: 0, end: expected.endAddress })));
+      expect(hk.model.bootloaderWrites).toBe(0);
+
+      // The Teensy runs what HalfKay now holds: a simulator boots exactly those bytes.
+      const installed = await plugSim({ board: 'teensy2', firmware: flashAsHexFile(hk.model.flash, 0x7e00) });
+      cleanups.push(() => installed.stop());
+      await expect.poll(() => installLog(page).innerText(), { timeout: 30_000 }).toMatch(/ispkit programmer ready: Teensy 2\.0 \(signs on as "AVR ISP"\)/);
+      const text = await installLog(page).innerText();
+      expect(text).toContain('rebooting it into HalfKay (134-baud request)');
+      expect(text).not.toMatch(/^error/m);
+      await section.screenshot({ path: join(shots, '1-programmer-teensy.png') });
+    } finally {
+      await page.close();
+      for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    }
+  });
+
+  test('Pro Micro: 1200-baud touch over Web Serial, Caterina (AVR109) on its new port, read back, signs on', async () => {
+    const cleanups: (() => Promise<void>)[] = [];
+    const page = await lane.openPage();
+    try {
+      // A pty has no modem lines (Chromium's setSignals fails on it), so the DTR drop that cdc_acm sends when the
+      // page closes the port cannot travel: the simulated host starts with DTR low and the page's 1200 baud completes
+      // the request. The harness's own tests cover 1200 baud with DTR still up (no reboot).
+      const running = await plugSim({ board: 'pro-micro', dtr: false });
+      cleanups.push(() => running.stop());
+      await startInstall(page, 'Pro Micro 5 V (16 MHz)');
+      const entry = await bootloaderEntry(running.sim);
+      expect(entry.via).toBe('watchdog-reset');
+      await running.stop();
+      const section = page.locator('#step-programmer');
+      await expect.poll(() => section.innerText(), { timeout: 10_000 }).toMatch(/Caterina waits only about 8 seconds/);
+
+      const cat = await plugCaterina();
+      cleanups.push(() => cat.close());
+      await cat.left;
+      expect(cat.problems).toEqual([]);
+      expect(cat.model.left?.reason).toBe('exit-command');
+      expect(cat.model.bootSectionWrites).toBe(0);
+      const expected = committedFirmware('ispkit-pro-micro-b6.hex');
+      expect(Buffer.from(cat.model.flash.subarray(0, expected.endAddress))).toEqual(Buffer.from(expected.toBinary({ start: 0, end: expected.endAddress })));
+
+      const installed = await plugSim({ board: 'pro-micro', firmware: flashAsHexFile(cat.model.flash, 0x7000) });
+      cleanups.push(() => installed.stop());
+      await expect.poll(() => installLog(page).innerText(), { timeout: 30_000 }).toMatch(
+        /ispkit programmer ready: Pro Micro 5 V \(16 MHz\) \(signs on as "AVR ISP"\), firmware verified by read-back/,
+      );
+      expect(await installLog(page).innerText()).toContain('rebooting it into Caterina (1200-baud touch)');
+      await section.screenshot({ path: join(shots, '1-programmer-pro-micro.png') });
+    } finally {
+      await page.close();
+      for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    }
+  });
+});

@@ -1,0 +1,53 @@
+/** Shared by the browser tests: simulators as USB devices, and images the bootloader models ended up holding. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemoryImage, parseIntelHex, serializeIntelHex } from '@ispkit/ihex';
+import { startSim, type Sim, type SimOptions } from '@ispkit/sim';
+import { workspaceRoot } from '@ispkit/sim/testing';
+import { plugProgrammer, type FakeDevice } from '../lane/index.js';
+
+export interface PluggedSim {
+  sim: Sim;
+  port: FakeDevice;
+  stop(): Promise<void>;
+}
+
+/** A simulator running a programmer firmware, plugged in as the ispkit programmer. */
+export async function plugSim(options: SimOptions): Promise<PluggedSim> {
+  const sim = await startSim({ maxSimSeconds: 600, ...options });
+  const port = await plugProgrammer(sim.pty);
+  return {
+    sim,
+    port,
+    async stop() {
+      await port.unplug();
+      await sim.stop();
+    },
+  };
+}
+
+/** Resolves when the harness reports the firmware jumped into its bootloader (after a 134/1200-baud request). */
+export async function bootloaderEntry(sim: Sim, timeoutMs = 20_000): Promise<Record<string, unknown>> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const e = sim.events.find((ev) => ev.event === 'bootloader-entry');
+    if (e) return e as Record<string, unknown>;
+    if (Date.now() > end) throw new Error(`no bootloader-entry event within ${timeoutMs} ms (events: ${sim.events.map((ev) => ev.event).join(', ')})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The committed programmer hex (firmware/dist) as a flash image. */
+export function committedFirmware(name: string): MemoryImage {
+  return parseIntelHex(readFileSync(join(workspaceRoot(), 'firmware', 'dist', name), 'utf8'));
+}
+
+/** What a bootloader model holds below `limit`, as a hex file the harness can run. */
+export function flashAsHexFile(flash: Uint8Array, limit: number): string {
+  let end = limit;
+  while (end > 0 && flash[end - 1] === 0xff) end--;
+  const file = join(mkdtempSync(join(tmpdir(), 'ispkit-web-installed-')), 'installed.hex');
+  writeFileSync(file, serializeIntelHex(MemoryImage.fromBinary(flash.subarray(0, end))));
+  return file;
+}
