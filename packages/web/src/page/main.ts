@@ -1,30 +1,30 @@
 /**
- * The page: six steps, each usable on its own. UI only: the protocol, the checks and the words come from the
- * shared packages; this file wires buttons to them and renders what they report.
+ * The page: six steps, each usable on its own. UI only: the flows, checks and words come from @ispkit/core and
+ * @ispkit/loaders; this file wires buttons to them and renders what they report.
  */
+import { flash, info, type CoreEvent } from '@ispkit/core';
 import { boards, getBoard } from '@ispkit/boards';
-import { decodeFuses, decodeLock, formatSignature } from '@ispkit/parts';
-import { StepLog, byId, onClick } from './log.js';
-import { openFailure, pickProgrammerPort } from './pick-port.js';
-import { PageError, closeTarget, openTarget, programmerError, type TargetHandle } from './target-session.js';
-import { renderWiring } from './wiring.js';
+import { backupFlow, type BackupFile } from './backup-step.js';
+import { setupChoose } from './choose-step.js';
 import { setupInstall } from './install-step.js';
+import { StepLog, byId } from './log.js';
+import { runOnProgrammer } from './programmer-run.js';
+import { renderWiring } from './wiring.js';
 
-const hex8 = (n: number) => `0x${n.toString(16).toUpperCase().padStart(2, '0')}`;
+const EXPECTED_PART = 'atmega32u4';
 
-function checkSupport(): boolean {
+function checkSupport(): void {
   const support = byId<HTMLParagraphElement>('support');
   const serial = 'serial' in navigator;
   const hid = 'hid' in navigator;
   if (serial && hid) {
     support.textContent = 'This browser has Web Serial and WebHID: every step is available.';
-    return true;
+    return;
   }
   support.className = 'bad';
   support.textContent = !window.isSecureContext
-    ? 'This page must be opened over https:// or from http://127.0.0.1 (ispkit web): Web Serial is off on insecure pages.'
+    ? 'Open this page over https:// or from http://127.0.0.1 (ispkit web): browsers turn Web Serial off on insecure pages.'
     : `This browser lacks ${[serial ? '' : 'Web Serial', hid ? '' : 'WebHID'].filter(Boolean).join(' and ')}: use Chrome, Edge or Opera on a desktop (Firefox and Safari do not support them).`;
-  return serial;
 }
 
 function fillBoards(select: HTMLSelectElement): void {
@@ -36,71 +36,12 @@ function fillBoards(select: HTMLSelectElement): void {
   }
 }
 
-function errorLine(err: unknown): string {
-  if (err instanceof PageError) return err.line;
-  return (err as Error).message ?? String(err);
-}
-
-/** Open the programmer and the target for one step; always closes again. */
-export async function withTarget<T>(log: StepLog, fn: (t: TargetHandle) => Promise<T>): Promise<T> {
-  let port: SerialPort;
-  try {
-    port = await pickProgrammerPort();
-  } catch (err) {
-    throw new PageError(openFailure(err));
-  }
-  let t: TargetHandle;
-  try {
-    t = await openTarget(port, (l) => log.line(l));
-  } catch (err) {
-    if (err instanceof PageError) throw err;
-    if ((err as Error).name && /Error$/.test((err as Error).name) && !(err as { code?: string }).code) throw new PageError(openFailure(err));
-    throw programmerError(err, 'connecting');
-  }
-  try {
-    return await fn(t);
-  } finally {
-    await closeTarget(t);
-  }
-}
-
-function showTarget(dl: HTMLElement, rows: [string, string][]): void {
-  dl.replaceChildren();
-  for (const [k, v] of rows) {
-    const dt = document.createElement('dt');
-    dt.textContent = k;
-    const dd = document.createElement('dd');
-    dd.textContent = v;
-    dl.append(dt, dd);
-  }
-}
-
-function setupConnect(): void {
-  const log = new StepLog(byId('connect-log'));
-  const info = byId<HTMLElement>('target-info');
-  onClick(byId('connect'), async () => {
-    log.clear();
-    info.replaceChildren();
-    try {
-      await withTarget(log, async (t) => {
-        const fuses = await t.session.readFuses(t.target);
-        const lock = await t.session.readLock(t.target);
-        const decoded = decodeFuses(t.part, fuses);
-        const lockBits = decodeLock(t.part, lock);
-        showTarget(info, [
-          ['Programmer', `${t.session.info.signOn} (${t.session.info.kind})`],
-          ['Chip', `${t.part.name}`],
-          ['Signature', formatSignature(t.signature)],
-          ['Fuses', `low ${hex8(fuses.low)} high ${hex8(fuses.high)} ext ${hex8(fuses.ext)}`],
-          ['Clock', decoded.targetClock],
-          ['Boot section', `${decoded.bootSize} bytes at ${`0x${decoded.bootStart.toString(16).toUpperCase()}`}, reset ${decoded.byName['BOOTRST']?.value === 0 ? 'into the bootloader' : 'at 0x0000'}`],
-          ['Lock bits', `${hex8(lock)}: ${lockBits.map((f) => `${f.label} ${f.text}`).join('; ')}`],
-        ]);
-        log.line(`target: ${t.part.name} (signature ${formatSignature(t.signature)}), ${t.sck}`, 'ok');
-      });
-    } catch (err) {
-      log.line(errorLine(err), 'error');
-    }
+/** A button that runs one thing at a time: disabled while it runs. */
+function action(button: HTMLButtonElement, run: () => Promise<void>): void {
+  button.addEventListener('click', () => {
+    if (button.disabled) return;
+    button.disabled = true;
+    void run().finally(() => (button.disabled = false));
   });
 }
 
@@ -112,8 +53,114 @@ function setupWiring(): void {
   draw();
 }
 
+function setupConnect(): void {
+  const log = new StepLog(byId('connect-log'));
+  const dl = byId<HTMLElement>('target-info');
+  action(byId('connect'), async () => {
+    log.clear();
+    dl.replaceChildren();
+    await runOnProgrammer({ log, rerun: 'Connect to the programmer' }, async (ctx, link) => {
+      const data = (await info(ctx, link, { part: EXPECTED_PART })) as {
+        programmer: { signOn: string; kind: string };
+        target: { name: string; signature: string };
+        fuses: { fuses: { low: number; high: number; ext: number }; clock: { description?: string } };
+        lock: number;
+      };
+      const h = (n: number) => `0x${n.toString(16).toUpperCase().padStart(2, '0')}`;
+      const rows: [string, string][] = [
+        ['Programmer', `${data.programmer.signOn} (${data.programmer.kind})`],
+        ['Chip', data.target.name],
+        ['Signature', data.target.signature],
+        ['Fuses', `low ${h(data.fuses.fuses.low)} high ${h(data.fuses.fuses.high)} ext ${h(data.fuses.fuses.ext)}`],
+        ['Lock bits', `${h(data.lock)}${data.lock === 0xff ? ' (no locks)' : ''}`],
+      ];
+      for (const [k, v] of rows) {
+        const dt = document.createElement('dt');
+        dt.textContent = k;
+        const dd = document.createElement('dd');
+        dd.textContent = v;
+        dl.append(dt, dd);
+      }
+    });
+  });
+}
+
+function offerDownload(container: HTMLElement, file: BackupFile): void {
+  const url = URL.createObjectURL(new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.name;
+  a.textContent = `Download the backup (${file.name})`;
+  container.replaceChildren(a);
+}
+
+function setupBackup(): (log: StepLog, progress: { bar: HTMLProgressElement; text: HTMLElement }) => Promise<boolean> {
+  const links = byId<HTMLElement>('backup-links');
+  const run = async (log: StepLog, progress: { bar: HTMLProgressElement; text: HTMLElement }) => {
+    const code = await runOnProgrammer({ log, rerun: 'Back up', progress }, (ctx, link) => backupFlow(ctx, link, (f) => offerDownload(links, f)));
+    return code === 0;
+  };
+  const log = new StepLog(byId('backup-log'));
+  action(byId('backup'), async () => {
+    log.clear();
+    await run(log, { bar: byId('backup-progress'), text: byId('backup-status') });
+  });
+  return run;
+}
+
+function setupFlash(choice: ReturnType<typeof setupChoose>, backup: ReturnType<typeof setupBackup>): void {
+  const log = new StepLog(byId('flash-log'));
+  const status = byId<HTMLElement>('flash-status');
+  const bar = byId<HTMLProgressElement>('flash-progress');
+  const first = byId<HTMLInputElement>('backup-first');
+  action(byId('flash'), async () => {
+    log.clear();
+    status.textContent = '';
+    bar.hidden = true;
+    const c = choice();
+    if (!c.firmware) {
+      log.line('choose the keyboard firmware first (step 4)', 'error');
+      return;
+    }
+    if (!c.ok) {
+      log.line('the chosen files did not pass the checks in step 4: fix them first', 'error');
+      return;
+    }
+    if (first.checked) {
+      log.line('backing up the chip first (step 5)');
+      if (!(await backup(log, { bar, text: status }))) {
+        log.line('nothing was erased: the backup did not complete (untick "Back up first" to flash without one)', 'error');
+        return;
+      }
+    }
+    let verified = false;
+    const code = await runOnProgrammer(
+      {
+        log,
+        rerun: 'Erase, write and verify',
+        progress: { bar, text: status },
+        onEvent: (e: CoreEvent) => {
+          if (e.type === 'result') verified = (e.data as { verified?: boolean }).verified === true;
+        },
+      },
+      (ctx, link) =>
+        flash(ctx, link, {
+          firmware: c.firmware!,
+          ...(c.bootloader ? { bootloader: c.bootloader } : {}),
+          fuses: c.fuses,
+          verify: true,
+          part: EXPECTED_PART,
+        }),
+    );
+    status.textContent = code === 0 && verified ? 'Done: written, verified, fuses set and read back.' : 'Failed: see the log below. The last line says what state the chip is in.';
+  });
+}
+
 checkSupport();
 fillBoards(byId('board'));
 setupInstall();
 setupWiring();
 setupConnect();
+const choice = setupChoose();
+const backup = setupBackup();
+setupFlash(choice, backup);
