@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { plugCaterina, plugHalfKay, screenshotDir, startLane, type Lane } from '../lane/index.js';
-import { bootloaderEntry, committedFirmware, flashAsHexFile, plugSim, type PluggedSim } from './sim-helpers.js';
+import { bootloaderEntry, committedFirmware, flashAsHexFile, plugSim, waitForText, type PluggedSim } from './sim-helpers.js';
 
 const shots = screenshotDir(fileURLToPath(new URL('../..', import.meta.url)));
 let lane: Lane;
@@ -35,7 +35,7 @@ describe('Make a programmer (real navigator.serial + navigator.hid; bootloader m
       await running.stop();
       // The page now waits for a device it may not have been granted: it says why and offers the pick.
       const section = page.locator('#step-programmer');
-      await expect.poll(() => section.innerText(), { timeout: 10_000 }).toMatch(/restarted into its bootloader \(HalfKay\)/);
+      await waitForText(() => section.innerText(), /restarted into its bootloader \(HalfKay\)/, 10_000);
       expect(await page.getByRole('button', { name: 'Choose the bootloader' }).isVisible()).toBe(true);
       await section.screenshot({ path: join(shots, '1-programmer-waiting.png') });
 
@@ -50,7 +50,7 @@ describe('Make a programmer (real navigator.serial + navigator.hid; bootloader m
       // The Teensy runs what HalfKay now holds: a simulator boots exactly those bytes.
       const installed = await plugSim({ board: 'teensy2', firmware: flashAsHexFile(hk.model.flash, 0x7e00) });
       cleanups.push(() => installed.stop());
-      await expect.poll(() => installLog(page).innerText(), { timeout: 30_000 }).toMatch(/ispkit programmer ready: Teensy 2\.0 \(signs on as "AVR ISP"\)/);
+      await waitForText(() => installLog(page).innerText(), /ispkit programmer ready: Teensy 2\.0 \(signs on as "AVR ISP"\)/, 60_000);
       const text = await installLog(page).innerText();
       expect(text).toContain('rebooting it into HalfKay (134-baud request)');
       expect(text).not.toMatch(/^error/m);
@@ -75,7 +75,7 @@ describe('Make a programmer (real navigator.serial + navigator.hid; bootloader m
       expect(entry.via).toBe('watchdog-reset');
       await running.stop();
       const section = page.locator('#step-programmer');
-      await expect.poll(() => section.innerText(), { timeout: 10_000 }).toMatch(/Caterina waits only about 8 seconds/);
+      await waitForText(() => section.innerText(), /Caterina waits only about 8 seconds/, 10_000);
 
       const cat = await plugCaterina();
       cleanups.push(() => cat.close());
@@ -88,8 +88,10 @@ describe('Make a programmer (real navigator.serial + navigator.hid; bootloader m
 
       const installed = await plugSim({ board: 'pro-micro', firmware: flashAsHexFile(cat.model.flash, 0x7000) });
       cleanups.push(() => installed.stop());
-      await expect.poll(() => installLog(page).innerText(), { timeout: 30_000 }).toMatch(
+      await waitForText(
+        () => installLog(page).innerText(),
         /ispkit programmer ready: Pro Micro 5 V \(16 MHz\) \(signs on as "AVR ISP"\), firmware verified by read-back/,
+        60_000,
       );
       expect(await installLog(page).innerText()).toContain('rebooting it into Caterina (1200-baud touch)');
       await section.screenshot({ path: join(shots, '1-programmer-pro-micro.png') });

@@ -51,3 +51,15 @@ export function flashAsHexFile(flash: Uint8Array, limit: number): string {
   writeFileSync(file, serializeIntelHex(MemoryImage.fromBinary(flash.subarray(0, end))));
   return file;
 }
+
+/** Waits until `read()` matches `pattern`; on timeout the error shows the whole text (the page's log), not a prefix. */
+export async function waitForText(read: () => Promise<string>, pattern: RegExp, timeoutMs: number): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  let text = '';
+  for (;;) {
+    text = await read();
+    if (pattern.test(text)) return text;
+    if (Date.now() > end) throw new Error(`waited ${timeoutMs} ms for ${pattern}; the page shows:\n${text}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -97,6 +97,9 @@ export function setupInstall(): void {
       image,
       devices,
       pollMs: 100,
+      // After the install the new firmware is a new USB device a person may have to pick in the chooser: wait
+      // for that longer than the CLI does (the bootloader's own window stays Caterina's ~8 s).
+      firmwareWaitMs: 60_000,
       onEvent: (e) => {
         if (e.type === 'step') {
           log.line(e.message);
