@@ -50,14 +50,14 @@ export function usageError(message: string, hint?: string): IspkitError {
 }
 
 /** Turn anything thrown into an IspkitError without losing its message; never exposes a stack. */
-export function toIspkitError(err: unknown): IspkitError {
+export function toIspkitError(err: unknown, checkFile = 'check the file (see `ispkit hex info <file>`)'): IspkitError {
   if (err instanceof IspkitError) return err;
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
     switch (err.name) {
       case 'ImageError':
       case 'MergeConflictError':
-        return new IspkitError(err.message, { code: typeof code === 'string' ? `image-${code}` : 'image', hint: 'check the file (see `ispkit hex info <file>`)', cause: err });
+        return new IspkitError(err.message, { code: typeof code === 'string' ? `image-${code}` : 'image', hint: checkFile, cause: err });
       case 'UnknownPartError':
         return new IspkitError(err.message, { exitCode: ExitCode.USAGE, code: 'unknown-part', cause: err });
       case 'UnknownPresetError':

@@ -57,17 +57,17 @@ function contents(bytes: Uint8Array | string): Uint8Array {
 }
 
 /** Parse a firmware file (.hex, .elf, .bin at 0). */
-export function parseImageFile(file: ImageFile | ParsedImage): ParsedImage {
+export function parseImageFile(file: ImageFile | ParsedImage, words: FrontEndWords = cliWords): ParsedImage {
   if ('image' in file) return file;
   try {
     return { name: file.name, image: parseInput(contents(file.bytes), file.name) };
   } catch (err) {
-    throw toIspkitError(err); // ihex's typed errors keep their message, with what to do
+    throw toIspkitError(err, words.checkFile); // ihex's typed errors keep their message, with what to do
   }
 }
 
 /** Parse a bootloader file; a raw .bin is placed at the boot section its size matches. */
-export function parseBootloaderFile(file: ImageFile | ParsedImage, part: Part): ParsedImage {
-  const { name, image } = parseImageFile(file);
+export function parseBootloaderFile(file: ImageFile | ParsedImage, part: Part, words: FrontEndWords = cliWords): ParsedImage {
+  const { name, image } = parseImageFile(file, words);
   return { name, image: 'bytes' in file && isBinaryName(name) ? placeBootloaderBinary(image, name, part) : image };
 }

@@ -2,6 +2,7 @@ import { mergeImages, type MemoryImage } from '@ispkit/ihex';
 import { identifyBootloader, type BootloaderIdentity, type Part } from '@ispkit/parts';
 import { IspkitError } from './errors.js';
 import { checkWithinFlash } from './load-input.js';
+import { cliWords, type FrontEndWords } from './messages.js';
 import { formatBytes, hexAddr } from './format.js';
 
 export interface MergeResult {
@@ -24,9 +25,14 @@ function bootSectionList(part: Part): string {
  * bootloader inside one of the part's boot sections (which BOOTSZ it needs), the firmware below that section,
  * no differing overlap. Pure: images in, merged image + explanation out; throws IspkitError.
  */
-export function planMerge(part: Part, firmware: { name: string; image: MemoryImage }, bootloader: { name: string; image: MemoryImage }): MergeResult {
-  checkWithinFlash(firmware.image, firmware.name, part);
-  checkWithinFlash(bootloader.image, bootloader.name, part);
+export function planMerge(
+  part: Part,
+  firmware: { name: string; image: MemoryImage },
+  bootloader: { name: string; image: MemoryImage },
+  words: FrontEndWords = cliWords,
+): MergeResult {
+  checkWithinFlash(firmware.image, firmware.name, part, words);
+  checkWithinFlash(bootloader.image, bootloader.name, part, words);
   const identity = identifyBootloader(bootloader.image, part);
   if (!identity || identity.hasApplication) {
     const swapped = identifyBootloader(firmware.image, part);

@@ -20,6 +20,8 @@ export interface FrontEndWords {
   wiring: string;
   /** What to run again after a programmer was unplugged. */
   rerun: string;
+  /** What to do about a file that does not parse. */
+  checkFile: string;
 }
 
 export const cliWords: FrontEndWords = {
@@ -29,6 +31,7 @@ export const cliWords: FrontEndWords = {
   presetList: 'see `ispkit fuses presets`',
   wiring: 'table above',
   rerun: 'run the command again',
+  checkFile: 'check the file (see `ispkit hex info <file>`)',
 };
 
 /** The words for `ctx.words` (partial overrides fall back to the CLI's). */

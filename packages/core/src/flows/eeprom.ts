@@ -15,7 +15,7 @@ export interface WriteEepromOptions extends TargetOptions {
 
 /** Write an image to EEPROM (bytes the file leaves out at run edges keep the chip's value) and verify it. */
 export async function writeEepromFlow(ctx: FlowContext, link: ProgrammerLink, options: WriteEepromOptions): Promise<Record<string, unknown>> {
-  const { name, image } = parseImageFile(options.file);
+  const { name, image } = parseImageFile(options.file, wordsOf(ctx));
   const verify = options.verify !== false;
   return withTarget(ctx, link, options, async (t) => {
     if (image.endAddress > t.part.eeprom.size) {

@@ -37,14 +37,14 @@ export async function flash(ctx: FlowContext, link: ProgrammerLink, options: Fla
   const request: FuseRequest = options.fuses ?? { values: {} };
   const verify = options.verify !== false;
   // parse before touching the chip: a bad file must not cost an erase
-  const firmware = parseImageFile(options.firmware);
+  const firmware = parseImageFile(options.firmware, wordsOf(ctx));
   return withTarget(ctx, link, options, async (t) => {
     const { part, session, target } = t;
     say.step(ctx, 'prepare', 'checking the image and planning fuses');
     let image: MemoryImage;
     if (options.bootloader) {
-      const boot = parseBootloaderFile(options.bootloader, part);
-      const merged = planMerge(part, firmware, boot);
+      const boot = parseBootloaderFile(options.bootloader, part, wordsOf(ctx));
+      const merged = planMerge(part, firmware, boot, wordsOf(ctx));
       for (const l of merged.summary) say.info(ctx, l);
       image = merged.merged;
     } else {

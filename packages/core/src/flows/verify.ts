@@ -12,9 +12,9 @@ export interface VerifyOptions extends TargetOptions {
 
 /** Compare the chip's flash with an image (only the bytes the image defines). Mismatch: exit code 5. */
 export async function verify(ctx: FlowContext, link: ProgrammerLink, options: VerifyOptions): Promise<Record<string, unknown>> {
-  const { name, image } = parseImageFile(options.file);
+  const { name, image } = parseImageFile(options.file, wordsOf(ctx));
   return withTarget(ctx, link, options, async (t) => {
-    checkWithinFlash(image, name, t.part);
+    checkWithinFlash(image, name, t.part, t.words);
     await speedUpWithoutFuseChanges(ctx, t);
     const runs = image.segments.map((s) => {
       const start = s.address & ~1;
