@@ -356,3 +356,53 @@ describe('installProgrammer: Teensy 2.0 (HalfKay)', () => {
     expect(err.message).toContain('no USB serial ports or HID devices at all');
   });
 });
+
+describe('installProgrammer: -P names a port the USB listing does not show (pty, no USB identity, failed listing)', () => {
+  const steps = (events: InstallEvent[]): string[] => events.flatMap((e) => (e.type === 'step' ? [e.message] : []));
+
+  it('Caterina already running there answers the AVR109 identifier: installed without a touch, confirmed on the same path', async () => {
+    const usb = new FakeUsb();
+    usb.hideListing = true;
+    const board = new FakeProMicro(usb, { running: 'bootloader', ispkitImage: FIRMWARE }).start();
+    const { events, promise } = run(usb, PRO_MICRO, { port: '/dev/ttyACM0', probeMs: 50 });
+    const result = await promise;
+    expect(result).toMatchObject({ alreadyInBootloader: true, bootloaderPath: '/dev/ttyACM0', programmerPort: '/dev/ttyACM0', signOn: 'AVR ISP', readBack: true });
+    expect(usb.touches).toEqual([]);
+    expect(board.running).toBe('ispkit');
+    expect(steps(events)).toContain('/dev/ttyACM0 is not in the USB listing; it answers as a bootloader ("CATERIN")');
+    expect(steps(events)).toContain('the new firmware answers on /dev/ttyACM0, the port you named');
+  });
+
+  it('an application there (silent to the identifier query) gets the 1200-baud touch; the bootloader comes back on the same path', async () => {
+    const usb = new FakeUsb();
+    usb.hideListing = true;
+    const board = new FakeProMicro(usb, { running: 'ispkit', ispkitImage: FIRMWARE }).start();
+    const { events, promise } = run(usb, PRO_MICRO, { port: '/dev/ttyACM0', probeMs: 50 });
+    const result = await promise;
+    expect(usb.touches).toEqual([{ path: '/dev/ttyACM0', baudRate: 1200 }]);
+    expect(result).toMatchObject({ alreadyInBootloader: false, bootloaderPath: '/dev/ttyACM0', programmerPort: '/dev/ttyACM0' });
+    expect(board.bootloaderEntries).toBe(1);
+    expect(steps(events).slice(0, 2)).toEqual(['/dev/ttyACM0 is not in the USB listing and does not answer as a bootloader; rebooting it into Caterina (1200-baud touch)', 'the bootloader is up on /dev/ttyACM0']);
+  });
+
+  it('Teensy: the unlisted port gets the 134-baud request, HalfKay is found over HID, the firmware confirmed on the same path', async () => {
+    const usb = new FakeUsb();
+    usb.hideListing = true;
+    new FakeTeensy2(usb, { running: 'ispkit', ispkitImage: FIRMWARE }).start();
+    const { promise } = run(usb, TEENSY2, { port: '/dev/ttyACM0', probeMs: 50 });
+    const result = await promise;
+    expect(usb.touches).toEqual([{ path: '/dev/ttyACM0', baudRate: 134 }]);
+    expect(result).toMatchObject({ programmerPort: '/dev/ttyACM0', signOn: 'AVR ISP' });
+  });
+
+  it('a port that does not exist is a no-board error listing the ports that do', async () => {
+    const usb = new FakeUsb();
+    new FakeProMicro(usb, { running: 'ispkit', ispkitImage: FIRMWARE }).start();
+    for (const board of [PRO_MICRO, TEENSY2]) {
+      const err = await rejection(run(usb, board, { port: '/dev/ttyACM7', probeMs: 50 }).promise);
+      expect(err.code).toBe('no-board');
+      expect(err.message).toMatch(/^no serial port \/dev\/ttyACM7 \(.*seen: \/dev\/ttyACM0 \(16c0:0483 ispkit/);
+    }
+    expect(usb.touches).toEqual([]);
+  });
+});

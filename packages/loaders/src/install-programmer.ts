@@ -9,6 +9,7 @@ import type { ByteStream } from './byte-stream.js';
 import { systemClock, type Clock } from './clock.js';
 import { assertImageFits, type FlashImage } from './flash-image.js';
 import type { HidDevice, HidDeviceInfo } from './hid-device.js';
+import { Avr109Client } from './avr109-client.js';
 import { LoaderError, hex } from './loader-error.js';
 import { programAvr109 } from './program-avr109.js';
 import { programHalfKay } from './program-halfkay.js';
@@ -83,6 +84,8 @@ export interface InstallOptions {
   /** After the install: how long to wait for the new firmware's port. */
   firmwareWaitMs?: number;
   pollMs?: number;
+  /** How long a port the listing does not show gets to answer the AVR109 identifier query ('S'). */
+  probeMs?: number;
   /** Abort (Ctrl-C): waits stop and the open port/device is closed, so pending I/O ends at once. */
   signal?: AbortSignal;
 }
@@ -119,6 +122,7 @@ class Context {
   readonly manualWaitMs: number;
   readonly firmwareWaitMs: number;
   readonly pollMs: number;
+  readonly probeMs: number;
   readonly openRetryMs = 2000;
 
   constructor(readonly opts: InstallOptions) {
@@ -128,6 +132,7 @@ class Context {
     this.manualWaitMs = opts.manualWaitMs ?? 30000;
     this.firmwareWaitMs = opts.firmwareWaitMs ?? 10000;
     this.pollMs = opts.pollMs ?? 200;
+    this.probeMs = opts.probeMs ?? 500;
   }
 
   get board(): ProgrammerBoard {
@@ -231,9 +236,7 @@ async function installCaterina(ctx: Context): Promise<InstallResult> {
   let bootPort: SerialPortInfo | undefined;
 
   const named = ctx.opts.port === undefined ? undefined : before.find((p) => p.path === ctx.opts.port);
-  if (ctx.opts.port !== undefined && !named) {
-    throw new LoaderError('no-board', `no serial port ${ctx.opts.port} (${seenList(before)})`);
-  }
+  if (ctx.opts.port !== undefined && !named) return installCaterinaUnlisted(ctx, ctx.opts.port, before);
   const inBootloader = named ? (findId(named, caterinaBootloaderIds) ? [named] : []) : before.filter((p) => findId(p, caterinaBootloaderIds));
   if (inBootloader.length > 1) {
     throw new LoaderError('no-board', `several boards are in their bootloader (${inBootloader.map((p) => p.path).join(', ')}); name one with -P`);
@@ -279,10 +282,96 @@ async function installCaterina(ctx: Context): Promise<InstallResult> {
 
   // Our firmware ports present now are not the board's (it is in its bootloader): remember them.
   const otherProgrammers = new Set((await devices.listSerialPorts()).filter((p) => ctx.isOurFirmware(p)).map((p) => p.path));
-  const stream = await ctx.openFresh(() => devices.openSerial(bootPort.path, 57600));
-  let written;
+  const written = await writeCaterina(ctx, bootPort.path);
+  ctx.step(`wrote and verified ${written.bytesWritten} bytes; starting the new firmware`);
+  const signed = await confirmProgrammer(ctx, otherProgrammers, named?.path);
+  return {
+    alreadyInBootloader,
+    bootloaderPath: bootPort.path,
+    bytesWritten: written.bytesWritten,
+    readBack: true,
+    ...signed,
+  };
+}
+
+/**
+ * `-P` names a port the USB listing does not show: a pty, an adapter without USB identity, or a listing that
+ * failed. It is probed rather than refused: a running bootloader answers the AVR109 software-identifier query
+ * ('S', seven printable characters such as "CATERIN"); anything else is taken for the application and gets the
+ * 1200-baud touch, after which the bootloader is looked for in the listing (by id) and on the same path. The new
+ * firmware is then confirmed on that path too.
+ */
+async function installCaterinaUnlisted(ctx: Context, path: string, before: SerialPortInfo[]): Promise<InstallResult> {
+  const first = await probeBootloader(ctx, path, before, true);
+  let bootPath: string | undefined;
+  const alreadyInBootloader = first !== undefined;
+  if (first !== undefined) {
+    ctx.step(`${path} is not in the USB listing; it answers as a bootloader ("${first}")`);
+    bootPath = path;
+  } else {
+    ctx.step(`${path} is not in the USB listing and does not answer as a bootloader; rebooting it into Caterina (1200-baud touch)`);
+    await ctx.devices.touchSerial(path, 1200).catch((err: unknown) => {
+      if (err instanceof LoaderError && err.code === 'permission') throw err;
+    });
+    const known = new Set(before.map((p) => p.path));
+    const probe = async (): Promise<string | undefined> => {
+      const listed = (await ctx.devices.listSerialPorts()).find((p) => findId(p, caterinaBootloaderIds) && !known.has(p.path));
+      if (listed) return listed.path;
+      return (await probeBootloader(ctx, path, before, false)) !== undefined ? path : undefined;
+    };
+    bootPath = await ctx.waitFor(ctx.touchWaitMs, probe);
+    if (!bootPath) ctx.action(`the ${ctx.board.name} did not enter its bootloader: double-tap RESET now (short RST to GND twice within a second)`);
+    bootPath ??= await ctx.waitFor(ctx.manualWaitMs, probe);
+    if (!bootPath) {
+      throw new LoaderError(
+        'no-bootloader',
+        `no bootloader answered on ${path} within ${Math.round((ctx.touchWaitMs + ctx.manualWaitMs) / 1000)} s (${seenList(await ctx.devices.listSerialPorts())}); ` +
+          `double-tap RESET on the ${ctx.board.name} and run the command again within 8 s`,
+      );
+    }
+    ctx.step(`the bootloader is up on ${bootPath}`);
+  }
+  const otherProgrammers = new Set((await ctx.devices.listSerialPorts()).filter((p) => ctx.isOurFirmware(p)).map((p) => p.path));
+  const written = await writeCaterina(ctx, bootPath);
+  ctx.step(`wrote and verified ${written.bytesWritten} bytes; starting the new firmware`);
+  const signed = await confirmProgrammer(ctx, otherProgrammers, path);
+  return { alreadyInBootloader, bootloaderPath: bootPath, bytesWritten: written.bytesWritten, readBack: true, ...signed };
+}
+
+/**
+ * Ask `path` for its AVR109 software identifier. Resolves with it when a bootloader answers, undefined when the
+ * port is silent or answers something else (an application), or is gone for now (`strict` false: it may be
+ * re-enumerating); `strict` true turns a port that cannot be opened into the "no such port" error listing the ports
+ * that exist.
+ */
+async function probeBootloader(ctx: Context, path: string, listed: SerialPortInfo[], strict: boolean): Promise<string | undefined> {
+  let stream: ByteStream;
   try {
-    written = await ctx.closingOnAbort(stream, () =>
+    stream = await ctx.devices.openSerial(path, 57600);
+  } catch (err) {
+    if (err instanceof LoaderError && err.code === 'permission') throw err;
+    if (!strict) return undefined;
+    const why = err instanceof Error ? err.message : String(err);
+    throw new LoaderError('no-board', `no serial port ${path} (${why.replace(/^cannot open [^:]*: /, '')}; ${seenList(listed)})`, undefined, { cause: err });
+  }
+  try {
+    await stream.drain?.();
+    const id = await ctx.closingOnAbort(stream, () => new Avr109Client(stream, { commandMs: ctx.probeMs }).softwareId());
+    return /^[\x20-\x7e]{7}$/.test(id) ? id : undefined;
+  } catch (err) {
+    ctx.checkAborted();
+    if (err instanceof LoaderError && err.code === 'permission') throw err;
+    return undefined;
+  } finally {
+    await stream.close().catch(() => undefined);
+  }
+}
+
+/** Program and read back through Caterina on `path`. */
+async function writeCaterina(ctx: Context, path: string): Promise<{ bytesWritten: number }> {
+  const stream = await ctx.openFresh(() => ctx.devices.openSerial(path, 57600));
+  try {
+    return await ctx.closingOnAbort(stream, () =>
       programAvr109(stream, ctx.opts.image, {
         appLimit: ctx.board.bootloaderStart,
         expectedSignature: SIGNATURE_32U4,
@@ -295,15 +384,6 @@ async function installCaterina(ctx: Context): Promise<InstallResult> {
   } finally {
     await stream.close().catch(() => undefined);
   }
-  ctx.step(`wrote and verified ${written.bytesWritten} bytes; starting the new firmware`);
-  const signed = await confirmProgrammer(ctx, otherProgrammers);
-  return {
-    alreadyInBootloader,
-    bootloaderPath: bootPort.path,
-    bytesWritten: written.bytesWritten,
-    readBack: true,
-    ...signed,
-  };
 }
 
 /**
@@ -353,8 +433,9 @@ async function installHalfKay(ctx: Context): Promise<InstallResult> {
     let target: SerialPortInfo | undefined;
     let maybe: SerialPortInfo[] = [];
     if (ctx.opts.port !== undefined) {
-      target = ports.find((p) => p.path === ctx.opts.port);
-      if (!target) throw new LoaderError('no-board', `no serial port ${ctx.opts.port} (${seenList(ports)})`);
+      // Not in the listing (a pty, no USB identity, a failed listing): HalfKay cannot be asked over serial, so the
+      // port is taken for the running application and gets the 134-baud request.
+      target = ports.find((p) => p.path === ctx.opts.port) ?? { path: ctx.opts.port };
     } else {
       const ours = ports.filter((p) => ctx.isOurFirmware(p));
       if (ours.length > 1) {
@@ -367,7 +448,12 @@ async function installHalfKay(ctx: Context): Promise<InstallResult> {
     }
     if (target) {
       ctx.step(`found ${describeSerialPort(target)}; rebooting it into HalfKay (134-baud request)`);
-      await devices.touchSerial(target.path, 134);
+      await devices.touchSerial(target.path, 134).catch((err: unknown) => {
+        if (err instanceof LoaderError && err.code === 'disconnected') {
+          throw new LoaderError('no-board', `no serial port ${target.path} (${seenList(ports)})`, undefined, { cause: err });
+        }
+        throw err;
+      });
       hk = await ctx.waitFor(ctx.touchWaitMs, findHalfKay);
       if (!hk) ctx.action(`the ${ctx.board.name} did not enter HalfKay: press its pushbutton now`);
     } else {
@@ -404,7 +490,7 @@ async function installHalfKay(ctx: Context): Promise<InstallResult> {
     await device.close().catch(() => undefined);
   }
   ctx.step(`wrote ${written.bytesWritten} bytes; starting the new firmware`);
-  const signed = await confirmProgrammer(ctx, otherProgrammers);
+  const signed = await confirmProgrammer(ctx, otherProgrammers, ctx.opts.port);
   return { alreadyInBootloader, bootloaderPath: hk.path, bytesWritten: written.bytesWritten, readBack: false, ...signed };
 }
 
@@ -421,17 +507,37 @@ function failedInstall(ctx: Context, err: unknown, retry: string): unknown {
   );
 }
 
-/** Wait for the new firmware's port and check it answers the STK500 sign-on as an ISP programmer. */
-async function confirmProgrammer(ctx: Context, otherProgrammers: Set<string>): Promise<{ programmerPort: string; signOn: string }> {
-  const port = await ctx.waitFor(ctx.firmwareWaitMs, async () =>
-    (await ctx.devices.listSerialPorts()).find((p) => ctx.isOurFirmware(p) && !otherProgrammers.has(p.path)),
-  );
+/**
+ * Wait for the new firmware's port and check it answers the STK500 sign-on as an ISP programmer. The port is our
+ * firmware's USB id appearing in the listing, or — when the user named a port the listing does not show — that
+ * same path answering the sign-on.
+ */
+async function confirmProgrammer(ctx: Context, otherProgrammers: Set<string>, samePath?: string): Promise<{ programmerPort: string; signOn: string }> {
+  let signedOnSamePath: string | undefined;
+  const port = await ctx.waitFor(ctx.firmwareWaitMs, async () => {
+    const ports = await ctx.devices.listSerialPorts();
+    const listed = ports.find((p) => ctx.isOurFirmware(p) && !otherProgrammers.has(p.path));
+    if (listed || samePath === undefined || ports.some((p) => p.path === samePath)) return listed;
+    signedOnSamePath = await signOnOnce(ctx, samePath).catch((err: unknown) => {
+      if (err instanceof LoaderError && err.code === 'permission') throw err;
+      return undefined;
+    });
+    return signedOnSamePath === undefined ? undefined : { path: samePath };
+  });
+  if (port && signedOnSamePath !== undefined) {
+    if (signedOnSamePath !== EXPECTED_SIGN_ON) {
+      throw new LoaderError('sign-on-failed', `${port.path} signed on as ${JSON.stringify(signedOnSamePath)}, not "${EXPECTED_SIGN_ON}"`);
+    }
+    ctx.step(`the new firmware answers on ${port.path}, the port you named`);
+    return { programmerPort: port.path, signOn: signedOnSamePath };
+  }
   if (!port) {
     const now = await ctx.devices.listSerialPorts();
     throw new LoaderError(
       'sign-on-failed',
       `the firmware was written but no ispkit programmer port (${formatUsbId(ctx.board.firmwareUsb)}) appeared within ` +
-        `${Math.round(ctx.firmwareWaitMs / 1000)} s (${seenList(now)}); unplug and replug the ${ctx.board.name}, then run 'ispkit probe'`,
+        `${Math.round(ctx.firmwareWaitMs / 1000)} s${samePath !== undefined ? ` and ${samePath} did not sign on` : ''} (${seenList(now)}); ` +
+        `unplug and replug the ${ctx.board.name}, then run 'ispkit info -P <port>'`,
     );
   }
   ctx.step(`new firmware enumerated as ${describeSerialPort(port)}; checking its sign-on`);
@@ -463,4 +569,18 @@ async function confirmProgrammer(ctx: Context, otherProgrammers: Set<string>): P
   throw new LoaderError('sign-on-failed', `the new firmware on ${port.path} does not answer as an ISP programmer: ${detail}`, undefined, {
     cause: lastError,
   });
+}
+
+/** One STK500 sync + sign-on on `path` (a port that may not be there yet, or may still be the bootloader). */
+async function signOnOnce(ctx: Context, path: string): Promise<string> {
+  const stream = await ctx.devices.openSerial(path, 115200);
+  try {
+    const client = new Stk500Client(stream, { syncAttempts: 2, timeoutMs: ctx.probeMs });
+    return await ctx.closingOnAbort(stream, async () => {
+      await client.getSync();
+      return client.signOn();
+    });
+  } finally {
+    await stream.close().catch(() => undefined);
+  }
 }

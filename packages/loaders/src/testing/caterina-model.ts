@@ -66,7 +66,8 @@ export class CaterinaModel {
   private readonly tx: number[] = [];
   private readonly leaveListeners = new Set<(reason: CaterinaLeaveReason) => void>();
   private readonly unsubscribe: () => void;
-  private closedByHost = false;
+  /** Every stream the host opened, so a USB detach ends them all. */
+  private readonly opened = new Set<{ detach(): void }>();
   private busy = false;
 
   constructor(options: CaterinaModelOptions = {}) {
@@ -119,19 +120,38 @@ export class CaterinaModel {
     for (const l of [...this.leaveListeners]) l(reason);
   }
 
+  /**
+   * The host opens the CDC port again (as a real host can while the bootloader runs): a fresh stream on the same
+   * bootloader; anything unread from an earlier open is dropped.
+   */
+  open(): ByteStream {
+    this.tx.length = 0;
+    return this.makeStream();
+  }
+
+  /** USB detach: every open stream fails from now on. */
+  detach(): void {
+    for (const s of this.opened) s.detach();
+  }
+
   private makeStream(): ByteStream {
+    let closedByHost = false;
+    let detached = false;
+    const gone = (): boolean => closedByHost || detached;
     const closed = (): StreamError =>
-      new StreamError('closed', this.closedByHost ? 'port closed' : 'device disconnected (the bootloader detached from USB)');
+      new StreamError('closed', closedByHost ? 'port closed' : 'device disconnected (the bootloader detached from USB)');
+    const handle = { detach: () => void (detached = true) };
+    this.opened.add(handle);
     return {
       write: async (data) => {
-        if (this.closedByHost || this.left) throw closed();
+        if (gone() || this.left) throw closed();
         this.tick(this.clock.now());
         if (this.left) throw closed();
         for (const b of data) this.rx.push(b);
         this.process();
       },
       read: async (length, timeoutMs) => {
-        if (this.closedByHost) throw closed();
+        if (gone()) throw closed();
         if (this.tx.length >= length) return Uint8Array.from(this.tx.splice(0, length));
         if (this.left) throw closed();
         // Nothing more will come without more input: the host waits out its timeout.
@@ -143,7 +163,8 @@ export class CaterinaModel {
         this.tx.length = 0;
       },
       close: async () => {
-        this.closedByHost = true;
+        closedByHost = true;
+        this.opened.delete(handle);
       },
     };
   }

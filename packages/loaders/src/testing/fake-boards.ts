@@ -195,13 +195,13 @@ export class FakeProMicro extends FakeBoard {
     const model = new CaterinaModel({ ...this.options.caterina, clock: this.usb.clock, flash: this.flash });
     this.caterina = model;
     const id = this.options.bootloaderId ?? { vendorId: 0x1b4f, productId: 0x9205 };
-    const path = this.usb.plugSerial({ info: { ...id, manufacturer: 'SparkFun', product: 'SparkFun Pro Micro' }, open: () => model.stream });
+    const path = this.usb.plugSerial({ info: { ...id, manufacturer: 'SparkFun', product: 'SparkFun Pro Micro' }, open: () => model.open() });
     let gone = false;
     this.plugged = {
       unplug: () => {
         gone = true;
         this.usb.unplugSerial(path);
-        void model.stream.close();
+        model.detach();
       },
     };
     model.onLeave(() => {

@@ -25,6 +25,11 @@ export class FakeUsb implements InstallDevices {
   readonly clock: VirtualClock;
   /** Every touch, in order. */
   readonly touches: { path: string; baudRate: number }[] = [];
+  /**
+   * When true the serial listing shows nothing while every port still opens: a pty, an adapter without USB
+   * identity, or a platform listing that failed.
+   */
+  hideListing = false;
   /** Paths the OS refuses to open (no udev rule / not in dialout). */
   readonly denied = new Set<string>();
   private readonly serial = new Map<string, FakeSerialPort>();
@@ -76,6 +81,7 @@ export class FakeUsb implements InstallDevices {
   }
 
   async listSerialPorts(): Promise<SerialPortInfo[]> {
+    if (this.hideListing) return [];
     return [...this.serial].map(([path, p]) => ({ path, ...p.info }));
   }
 
