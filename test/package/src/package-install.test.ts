@@ -184,4 +184,12 @@ describe('the installed CLI against the simulated programmer', () => {
     const mismatch = await ispkit([...P, 'verify', 'app.hex']);
     expect(mismatch.code).toBe(5);
   }, 300_000);
+
+  test('-P through a symlink (as /dev/serial/by-id/… is) works; a typo is one line listing what exists', async () => {
+    const link = join(work, 'usb-ispkit_ISP_programmer-if00');
+    symlinkSync(sim.port, link);
+    const viaLink = await ispkit(['-P', link, 'info']);
+    expect(viaLink.code, viaLink.stderr).toBe(0);
+    expectOneLineError(await ispkit(['-P', `${link}-typo`, 'info']), 3, /^ispkit: error: cannot open .*-typo: no such port; (ports here: |no serial ports are listed)/);
+  });
 });

@@ -163,7 +163,10 @@ describe('ispkit flash (in-memory fake programmer)', () => {
     expect(dev.opened).toEqual(['/dev/ttyACM1']);
     const missing = await runCli(['info', '-P', '/dev/missing'], dir, dev.env);
     expect(missing.code).toBe(3);
-    expect(missing.stderr).toBe('ispkit: error: cannot open /dev/missing: no such port; check the port name with `ispkit list`\n');
+    expect(missing.stderr).toBe(
+      'ispkit: error: cannot open /dev/missing: no such port; ports here: /dev/ttyACM0 (16C0:0483 ISP programmer (16C0:0483: QMK ISP firmware / Teensyduino USB Serial, or ispkit)), ' +
+        '/dev/ttyACM1 (16C0:0483 ISP programmer (16C0:0483: QMK ISP firmware / Teensyduino USB Serial, or ispkit))\n',
+    );
   });
 
   test('list marks programmers and --probe signs on', async () => {

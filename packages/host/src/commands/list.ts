@@ -13,14 +13,14 @@ export const listCommand: CliCommand = {
       .action(
         ctx.action(async (run, opts: { probe?: boolean }) => {
           const env = await run.device();
-          const ports = await env.listPorts();
+          const ports = [...(await env.listPorts()), ...((await env.listHid?.()) ?? [])];
           const mm = process.platform === 'linux' ? modemManagerWarning('/') : undefined;
           if (mm) run.out.warning(mm);
           const rows = [];
           for (const p of ports) {
             const c = classifyPort(p);
             const row: Record<string, unknown> = { path: p.path, usb: usbId(p), kind: c.kind, description: c.description };
-            if (opts.probe && c.kind !== 'other') {
+            if (opts.probe && (c.kind === 'ispkit' || c.kind === 'arduinoisp')) {
               try {
                 const { stream } = await env.openPort(p.path, (m) => run.out.notice(m));
                 try {
@@ -38,12 +38,12 @@ export const listCommand: CliCommand = {
           }
           const lines = rows.length
             ? rows.map((r) => {
-                const mark = r['kind'] === 'ispkit' ? '*' : r['kind'] === 'arduinoisp' ? '?' : ' ';
+                const mark = r['kind'] === 'ispkit' ? '*' : r['kind'] === 'arduinoisp' ? '?' : r['kind'] === 'bootloader' ? 'b' : ' ';
                 const probe = r['programmer'] ? `  → ${String(r['programmer'])}` : r['probeError'] ? `  → no STK500 answer (${String(r['probeError'])})` : '';
                 return `${mark} ${String(r['path']).padEnd(16)} ${String(r['usb'] ?? '----:----')}  ${String(r['description'])}${probe}`;
               })
             : ['no serial ports found (the simulator\'s port is not listed: give it with -P)'];
-          if (rows.length) lines.push('(* ISP programmer by USB id, ? board that may run ArduinoISP; --probe asks each)');
+          if (rows.length) lines.push('(* ISP programmer by USB id, ? board that may run ArduinoISP, b bootloader for `programmer install`; --probe asks each)');
           run.out.result('list', rows, lines);
         }),
       );

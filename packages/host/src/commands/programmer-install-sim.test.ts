@@ -61,4 +61,25 @@ describe('ispkit programmer install: the installed bytes run in simavr and sign 
     expect(sims).toHaveLength(1);
     expect(sims[0]!.usb).toMatchObject({ vid: 0x16c0, pid: 0x0483 });
   }, 90_000);
+
+  test('Pro Micro already in Caterina on a port the USB listing does not show: probed, installed, confirmed on the same -P path', async () => {
+    const usb = new FakeUsb();
+    usb.hideListing = true;
+    new FakeProMicro(usb, {
+      running: 'bootloader',
+      ispkitImage: committed('ispkit-pro-micro-b6.hex'),
+      appStream: simulatedApp('pro-micro', 0x7000),
+    }).start();
+    const { out, text } = reporter();
+    await runProgrammerInstall(
+      { out, global: { json: false, verbose: 0, quiet: false, port: '/dev/ttyACM0' }, cwd: process.cwd() },
+      { board: 'pro-micro' },
+      { devices: usb, clock: usb.clock },
+    );
+    expect(text()).toContain('/dev/ttyACM0 is not in the USB listing; it answers as a bootloader ("CATERIN")');
+    expect(text()).toContain('the new firmware answers on /dev/ttyACM0, the port you named');
+    expect(text()).toContain('ispkit programmer ready: Pro Micro 5 V (16 MHz) on /dev/ttyACM0 (signs on as "AVR ISP"), firmware verified by read-back');
+    expect(usb.touches).toEqual([]);
+    expect(sims).toHaveLength(1);
+  }, 90_000);
 });

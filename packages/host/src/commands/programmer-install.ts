@@ -10,6 +10,7 @@ import { firmwareName, usbIdentity, type BoardDefinition } from '@ispkit/boards'
 import { installProgrammer, LoaderError, type Clock, type InstallDevices, type LoaderErrorCode, type ProgrammerBoard } from '@ispkit/loaders';
 import { CliError, ExitCode, usageError, type ExitCodeValue } from '../cli-error.js';
 import type { RunContext } from '../command.js';
+import { userPort } from '../device/open-link.js';
 import { loadImageFile } from '../files.js';
 import type { ProgressHandle } from '../output/reporter.js';
 import { firmwareDir, programmerBoard } from './programmer-board.js';
@@ -97,7 +98,7 @@ export async function runProgrammerInstall(
     const result = await installProgrammer({
       board: target,
       image,
-      ...(global.port !== undefined ? { port: global.port } : {}),
+      ...(global.port !== undefined ? { port: userPort({ out }, global.port) } : {}),
       devices: deps.devices ?? nodeInstallDevices(),
       ...(deps.clock ? { clock: deps.clock } : {}),
       ...(signal ? { signal } : {}),

@@ -2,7 +2,8 @@ import { messages, type FlowContext, type ProgrammerLink } from '@ispkit/core';
 import { CliError, ExitCode } from '../cli-error.js';
 import type { RunContext } from '../command.js';
 import { flowContext } from '../output/flow-events.js';
-import { classifyPort, usbId, type PortInfo } from '../serial/port-kind.js';
+import { classifyPort, describePort, usbId, type PortInfo } from '../serial/port-kind.js';
+import { isNoSuchPort, normalizePortName } from '../serial/port-name.js';
 import { portGone } from './port-gone.js';
 import { permissionHint } from '../setup/udev-rule.js';
 
@@ -15,7 +16,7 @@ export function candidateLines(ports: readonly PortInfo[]): string[] {
 
 /** -P, or the only programmer connected; otherwise a clear error listing what was found. */
 export async function resolvePort(ctx: RunContext): Promise<string> {
-  if (ctx.global.port) return ctx.global.port;
+  if (ctx.global.port) return userPort(ctx, ctx.global.port);
   const env = await ctx.device();
   const ports = await env.listPorts();
   const ispkit = ports.filter((p) => classifyPort(p).kind === 'ispkit');
@@ -35,13 +36,30 @@ export async function resolvePort(ctx: RunContext): Promise<string> {
   });
 }
 
-function openFailure(path: string, err: unknown): CliError {
+/** -P as the user wrote it, normalised (COM names, macOS cu., Linux symlinks); a change is said once. */
+export function userPort(ctx: Pick<RunContext, 'out'>, typed: string): string {
+  const { path, note } = normalizePortName(typed);
+  if (note) ctx.out.info(note);
+  return path;
+}
+
+/** The ports that exist, each with what it probably is, for "no such port" errors. */
+export async function existingPortsHint(ctx: RunContext): Promise<string> {
+  const env = await ctx.device();
+  const ports = [...(await env.listPorts().catch(() => [])), ...(await env.listHid?.().catch(() => []) ?? [])];
+  if (ports.length === 0) return 'no serial ports are listed at all: plug the programmer in (a port without USB identity is still opened when named exactly)';
+  return `ports here: ${ports.map(describePort).join(', ')}`;
+}
+
+async function openFailure(ctx: RunContext, path: string, err: unknown): Promise<CliError> {
   // the words are the core's message catalogue (the page says the same for its port); the causes are serialport's
   const message = (err as Error).message ?? String(err);
   let why = message;
   let hint = 'check the port name with `ispkit list`';
-  if (/ENOENT|No such file/i.test(message)) why = 'no such port';
-  else if (/EACCES|Permission denied/i.test(message)) {
+  if (isNoSuchPort(message)) {
+    why = 'no such port';
+    hint = await existingPortsHint(ctx);
+  } else if (/EACCES|Permission denied/i.test(message)) {
     why = 'permission denied';
     hint = permissionHint();
   } else if (/EBUSY|Resource busy|lock/i.test(message)) {
@@ -61,7 +79,7 @@ export async function withProgrammer<T>(run: RunContext, fn: (ctx: FlowContext, 
   try {
     opened = await env.openPort(path, (m) => run.out.notice(m));
   } catch (err) {
-    throw openFailure(path, err);
+    throw await openFailure(run, path, err);
   }
   const { stream } = opened;
   const onAbort = (): void => void stream.close();
