@@ -1,5 +1,5 @@
 import type { MemoryImage } from '@ispkit/ihex';
-import { identifyBootloader, type Part } from '@ispkit/parts';
+import { identifyBootloader, recogniseBootloader, type Part } from '@ispkit/parts';
 import { formatBytes, hexAddr } from './format.js';
 
 export interface HexReport {
@@ -14,6 +14,8 @@ export interface HexReport {
   fitsFlash: boolean;
   startAddress?: MemoryImage['startAddress'];
   bootloader?: { summary: string; bootStart: number; bootSize: number; bootsz: number; presets: string[]; hasApplication: boolean };
+  /** The catalogued bootloader in the image (`ispkit bootloaders`), or one built for another part and why it cannot work. */
+  catalogue?: { id: string; name: string; part: string; preset: string; wrongPart?: string };
 }
 
 /** What `ispkit hex info` says about an image: ranges, bytes, pages, blank pages, likely bootloader. Pure. */
@@ -48,6 +50,12 @@ export function hexReport(image: MemoryImage, file: string, part: Part): { data:
       hasApplication: boot.hasApplication,
     };
   }
+  const recognised = recogniseBootloader(image, part);
+  if (recognised) {
+    const e = recognised.entry;
+    data.catalogue = { id: e.id, name: e.name, part: e.part, preset: e.preset };
+    if (recognised.kind === 'wrong-part') data.catalogue.wrongPart = recognised.reason;
+  }
   const lines = [`${file}: ${formatBytes(image.byteCount)} in ${ranges.length} range${ranges.length === 1 ? '' : 's'} (as ${part.name})`];
   for (const r of ranges) lines.push(`  ${hexAddr(r.start)}..${hexAddr(r.end - 1)}  ${formatBytes(r.bytes)}`);
   lines.push(`  pages: ${pagesUsed} of ${part.flash.size / part.flash.pageSize} used (${part.flash.pageSize} B each)${blankPages ? `, ${blankPages} all-FF (skipped after erase)` : ''}`);
@@ -57,6 +65,9 @@ export function hexReport(image: MemoryImage, file: string, part: Part): { data:
     const s = image.startAddress;
     lines.push(`  start address: ${'linear' in s ? hexAddr(s.linear, 8) : `${hexAddr(s.cs)}:${hexAddr(s.ip)}`}`);
   }
-  lines.push(boot ? `  bootloader: ${boot.summary}` : '  bootloader: none recognised (no data at the start of a boot section)');
+  if (recognised?.kind === 'known') lines.push(`  bootloader: ${recognised.summary} (catalogue: ${recognised.entry.id})`);
+  if (recognised?.kind === 'wrong-part') lines.push(`  bootloader: WRONG PART: ${recognised.reason}`);
+  else if (boot) lines.push(`  ${recognised ? 'layout' : 'bootloader'}: ${boot.summary}`);
+  else if (!recognised) lines.push('  bootloader: none recognised (no data at the start of a boot section)');
   return { data, lines };
 }

@@ -1,5 +1,5 @@
 import { mergeImages, type MemoryImage } from '@ispkit/ihex';
-import { identifyBootloader, type BootloaderIdentity, type Part } from '@ispkit/parts';
+import { identifyBootloader, recogniseBootloader, type BootloaderIdentity, type KnownBootloader, type Part } from '@ispkit/parts';
 import { IspkitError } from './errors.js';
 import { checkWithinFlash } from './load-input.js';
 import { cliWords, type FrontEndWords } from './messages.js';
@@ -11,6 +11,8 @@ export interface MergeResult {
   firmwareEnd: number;
   /** Human lines explaining the result. */
   summary: string[];
+  /** The catalogued bootloader it is, when its bytes are one (`ispkit bootloaders`). */
+  recognised?: KnownBootloader;
 }
 
 function bootSectionList(part: Part): string {
@@ -33,6 +35,13 @@ export function planMerge(
 ): MergeResult {
   checkWithinFlash(firmware.image, firmware.name, part, words);
   checkWithinFlash(bootloader.image, bootloader.name, part, words);
+  const recognised = recogniseBootloader(bootloader.image, part);
+  if (recognised?.kind === 'wrong-part') {
+    throw new IspkitError(`${bootloader.name}: ${recognised.reason}`, {
+      code: 'bootloader-wrong-part',
+      details: { bootloader: recognised.entry.id, bootloaderPart: recognised.entry.part, targetPart: part.id },
+    });
+  }
   const identity = identifyBootloader(bootloader.image, part);
   if (!identity || identity.hasApplication) {
     const swapped = identifyBootloader(firmware.image, part);
@@ -62,8 +71,10 @@ export function planMerge(
   if (firmware.image.endAddress > identity.bootStart) notes.push(`${firmware.name} already contains ${bootloader.name} (identical bytes in the boot section)`);
   const summary = [
     `${firmware.name}: ${formatBytes(firmware.image.byteCount)} at ${hexAddr(firmware.image.minAddress)}..${hexAddr(firmware.image.endAddress - 1)}`,
-    `${bootloader.name}: ${identity.summary}`,
+    `${bootloader.name}: ${recognised ? `${recognised.summary} (${identity.summary})` : identity.summary}`,
     ...notes,
   ];
-  return { merged, bootloader: identity, firmwareEnd: firmware.image.endAddress, summary };
+  const result: MergeResult = { merged, bootloader: identity, firmwareEnd: firmware.image.endAddress, summary };
+  if (recognised) result.recognised = recognised;
+  return result;
 }

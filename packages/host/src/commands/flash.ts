@@ -4,9 +4,11 @@ import type { CliCommand } from '../command.js';
 import { withProgrammer } from '../device/open-link.js';
 import { targetOptions } from './target-options.js';
 import { readInputBytes } from '../files.js';
+import { resolveBootloader } from '../bootloader-source.js';
 
 interface FlashOptions extends FuseOptionsText {
   bootloader?: string;
+  bootloaderDir?: string;
   verify: boolean;
   forceDangerousFuses?: boolean;
   clockTrick: boolean;
@@ -19,7 +21,8 @@ export const flashCommand: CliCommand = {
       .command('flash')
       .description('erase, write and verify a firmware (optionally merged with a bootloader), then set fuses')
       .argument('<firmware>', 'firmware image (.hex, .elf, .bin)')
-      .option('--bootloader <file>', 'bootloader image to merge in memory (checked like `ispkit merge`)')
+      .option('--bootloader <file|name>', 'bootloader image to merge in memory (checked like `ispkit merge`), or a name from `ispkit bootloaders`')
+      .option('--bootloader-dir <folder>', 'folder holding the catalogue\'s bootloader files (for --bootloader <name>)')
       .option('--fuses <preset>', 'write this bootloader preset\'s fuses last (see `ispkit fuses presets`)')
       .option('--lfuse <hex>', 'low fuse to write last')
       .option('--hfuse <hex>', 'high fuse to write last')
@@ -33,7 +36,7 @@ export const flashCommand: CliCommand = {
           // read files before touching the chip: a typo must not cost an erase
           const name = basename(firmwarePath);
           const firmware = { name, image: parseInput(await readInputBytes(run.cwd, firmwarePath), name) };
-          const bootloader = opts.bootloader ? { name: basename(opts.bootloader), bytes: await readInputBytes(run.cwd, opts.bootloader) } : undefined;
+          const bootloader = opts.bootloader ? await resolveBootloader(run.cwd, opts.bootloader, opts.bootloaderDir) : undefined;
           await withProgrammer(run, (flow, link) =>
             flash(flow, link, {
               firmware,

@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.js';
+import { bootloadersCommand } from './bootloaders.js';
 import { eepromCommand } from './eeprom.js';
 import { eraseCommand } from './erase.js';
 import { flashCommand } from './flash.js';
@@ -29,6 +30,7 @@ export const commands: readonly CliCommand[] = [
   fusesCommand,
   lockCommand,
   mergeCommand,
+  bootloadersCommand,
   hexCommand,
   programmerCommand,
   simCommand,

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { serializeIntelHex } from '@ispkit/ihex';
-import { getPart } from '@ispkit/parts';
+import { getPart, getPreset } from '@ispkit/parts';
 import type { CliCommand } from '../command.js';
 import { loadBootloaderFile, loadImageFile, writeOutputFile } from '../files.js';
 import { planMerge } from '@ispkit/core';
@@ -22,7 +22,8 @@ export const mergeCommand: CliCommand = {
           const bootloader = { name: basename(bootloaderPath), image: await loadBootloaderFile(cwd, bootloaderPath, part) };
           const result = planMerge(part, firmware, bootloader);
           await writeOutputFile(cwd, opts.output, serializeIntelHex(result.merged));
-          const presets = result.bootloader.presets;
+          const known = result.recognised ? getPreset(result.recognised.entry.preset) : undefined;
+          const presets = known ? [known] : result.bootloader.presets;
           const fuseLine = presets.length
             ? `fuses for it: ${presets.map((p) => `${p.id} (low ${hex8(p.fuses.low)} high ${hex8(p.fuses.high)} ext ${hex8(p.fuses.ext)})`).join(' or ')}`
             : `set BOOTSZ=${result.bootloader.bootsz.toString(2).padStart(2, '0')} and program BOOTRST (high fuse ${hex8(result.bootloader.suggestedHigh)} from factory)`;
@@ -37,6 +38,7 @@ export const mergeCommand: CliCommand = {
               bootsz: result.bootloader.bootsz,
               suggestedHigh: result.bootloader.suggestedHigh,
               presets: presets.map((p) => p.id),
+              ...(result.recognised ? { bootloaderName: result.recognised.entry.name, catalogue: result.recognised.entry.id } : {}),
             },
             [...result.summary, `wrote ${opts.output}: ${result.merged.byteCount} bytes`, fuseLine],
           );
