@@ -405,4 +405,14 @@ describe('installProgrammer: -P names a port the USB listing does not show (pty,
     }
     expect(usb.touches).toEqual([]);
   });
+
+  it('a /dev/serial/by-id link whose target is listed is matched through portTarget and handled as the listed port', async () => {
+    const usb = new FakeUsb();
+    new FakeProMicro(usb, { running: 'bootloader', ispkitImage: FIRMWARE }).start();
+    const link = '/dev/serial/by-id/usb-SparkFun_Pro_Micro-if00';
+    const { events, promise } = run(usb, PRO_MICRO, { port: link, portTarget: '/dev/ttyACM0', probeMs: 50 });
+    const result = await promise;
+    expect(result).toMatchObject({ alreadyInBootloader: true, bootloaderPath: '/dev/ttyACM0', programmerPort: '/dev/ttyACM0' });
+    expect(steps(events).some((m) => m.includes('not in the USB listing'))).toBe(false);
+  });
 });

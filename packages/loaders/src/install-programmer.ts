@@ -74,6 +74,8 @@ export interface InstallOptions {
   image: FlashImage;
   /** The board's serial port (`-P`), when the user named it. */
   port?: string;
+  /** The device node `port` currently leads to, when it is a symlink (/dev/serial/by-id/…): matched against the listing. */
+  portTarget?: string;
   devices: InstallDevices;
   clock?: Clock;
   onEvent?: (event: InstallEvent) => void;
@@ -235,7 +237,7 @@ async function installCaterina(ctx: Context): Promise<InstallResult> {
   let alreadyInBootloader = false;
   let bootPort: SerialPortInfo | undefined;
 
-  const named = ctx.opts.port === undefined ? undefined : before.find((p) => p.path === ctx.opts.port);
+  const named = ctx.opts.port === undefined ? undefined : before.find((p) => isNamed(ctx, p));
   if (ctx.opts.port !== undefined && !named) return installCaterinaUnlisted(ctx, ctx.opts.port, before);
   const inBootloader = named ? (findId(named, caterinaBootloaderIds) ? [named] : []) : before.filter((p) => findId(p, caterinaBootloaderIds));
   if (inBootloader.length > 1) {
@@ -435,7 +437,7 @@ async function installHalfKay(ctx: Context): Promise<InstallResult> {
     if (ctx.opts.port !== undefined) {
       // Not in the listing (a pty, no USB identity, a failed listing): HalfKay cannot be asked over serial, so the
       // port is taken for the running application and gets the 134-baud request.
-      target = ports.find((p) => p.path === ctx.opts.port) ?? { path: ctx.opts.port };
+      target = ports.find((p) => isNamed(ctx, p)) ?? { path: ctx.opts.port };
     } else {
       const ours = ports.filter((p) => ctx.isOurFirmware(p));
       if (ours.length > 1) {
@@ -495,6 +497,11 @@ async function installHalfKay(ctx: Context): Promise<InstallResult> {
 }
 
 // ------------------------------------------------------------------------------------------------ common
+
+/** Whether a listed port is the one named with -P (directly, or as the target of the named symlink). */
+function isNamed(ctx: Context, p: SerialPortInfo): boolean {
+  return p.path === ctx.opts.port || (ctx.opts.portTarget !== undefined && p.path === ctx.opts.portTarget);
+}
 
 function failedInstall(ctx: Context, err: unknown, retry: string): unknown {
   if (ctx.opts.signal?.aborted) return new LoaderError('disconnected', `interrupted; the ${ctx.board.name} is not programmed`, undefined, { cause: err });

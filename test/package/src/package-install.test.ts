@@ -6,10 +6,12 @@
  * hidden in the bundle would fail here.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseIntelHex } from '@ispkit/ihex';
+import { MemoryImage, parseIntelHex } from '@ispkit/ihex';
+import { CaterinaModel, VirtualClock } from '@ispkit/loaders/testing';
+import { startPtyRelay, type PtyRelay } from '@ispkit/web/testing';
 import { startSim, type Sim } from '@ispkit/sim';
 import { randomImage, workspaceRoot } from '@ispkit/sim/testing';
 import { serializeIntelHex } from '@ispkit/ihex';
@@ -192,4 +194,70 @@ describe('the installed CLI against the simulated programmer', () => {
     expect(viaLink.code, viaLink.stderr).toBe(0);
     expectOneLineError(await ispkit(['-P', `${link}-typo`, 'info']), 3, /^ispkit: error: cannot open .*-typo: no such port; (ports here: |no serial ports are listed)/);
   });
+});
+
+/**
+ * A Pro Micro already in Caterina on a port the USB listing does not show: @ispkit/loaders' Caterina model behind a
+ * pty (a shim for the board's USB CDC port — the listing has no USB identity for it), named through a symlink the
+ * way /dev/serial/by-id names a board. When Caterina leaves, the link is pointed at simavr running exactly the
+ * bytes the installed CLI wrote, as the board's port coming back on the same path.
+ */
+describe('the installed CLI installs the programmer through a bootloader on an unlisted port', () => {
+  let relay: PtyRelay | undefined;
+  let sim: Sim | undefined;
+  let ticker: NodeJS.Timeout | undefined;
+  afterAll(async () => {
+    if (ticker) clearInterval(ticker);
+    await relay?.close();
+    await sim?.stop();
+  });
+
+  test('programmer install -P <link to a pty running the Caterina model, a stand-in for a Pro Micro> writes, verifies, and confirms the firmware on the same path', async () => {
+    const clock = new VirtualClock();
+    const model = new CaterinaModel({ clock });
+    const stream = model.open();
+    let last = Date.now();
+    ticker = setInterval(() => {
+      const now = Date.now();
+      clock.advance(now - last);
+      last = now;
+    }, 20);
+    let queue = Promise.resolve();
+    relay = await startPtyRelay((chunk) => {
+      queue = queue.then(async () => {
+        await stream.write(chunk).catch(() => undefined);
+        for (;;) {
+          const b = await stream.read(1, 0).catch(() => undefined);
+          if (!b) return;
+          relay?.send(b);
+        }
+      });
+    });
+    const link = join(work, 'usb-SparkFun_Pro_Micro-if00');
+    symlinkSync(relay.pty, link);
+    const left = new Promise<void>((resolve) => model.onLeave(() => resolve()));
+    const cli = ispkit(['programmer', 'install', '--board', 'pro-micro', '-P', link], 90_000);
+
+    await left;
+    clearInterval(ticker);
+    await relay.close();
+    relay = undefined;
+    let end = 0x7000;
+    while (end > 0 && model.flash[end - 1] === 0xff) end--;
+    const installed = join(work, 'installed.hex');
+    writeFileSync(installed, serializeIntelHex(MemoryImage.fromBinary(model.flash.subarray(0, end))));
+    sim = await startSim({ board: 'pro-micro', firmware: installed, maxSimSeconds: 120 });
+    const next = `${link}.new`;
+    symlinkSync(sim.port, next);
+    renameSync(next, link);
+
+    const r = await cli;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`${link} is not in the USB listing; it answers as a bootloader ("CATERIN")`);
+    expect(r.stderr).toContain(`the new firmware answers on ${link}, the port you named`);
+    expect(r.stdout).toContain(`ispkit programmer ready: Pro Micro 5 V (16 MHz) on ${link} (signs on as "AVR ISP"), firmware verified by read-back`);
+    expect(model.left?.reason).toBe('exit-command');
+    const committed = parseIntelHex(readFileSync(join(root, 'firmware/dist/ispkit-pro-micro-b6.hex'), 'utf8'));
+    expect(Buffer.from(model.flash.subarray(0, end)).equals(Buffer.from(committed.toBinary({ start: 0, end })))).toBe(true);
+  }, 120_000);
 });

@@ -10,7 +10,7 @@ import { firmwareName, usbIdentity, type BoardDefinition } from '@ispkit/boards'
 import { installProgrammer, LoaderError, type Clock, type InstallDevices, type LoaderErrorCode, type ProgrammerBoard } from '@ispkit/loaders';
 import { CliError, ExitCode, usageError, type ExitCodeValue } from '../cli-error.js';
 import type { RunContext } from '../command.js';
-import { userPort } from '../device/open-link.js';
+import { linkTarget, normalizePortName } from '../serial/port-name.js';
 import { loadImageFile } from '../files.js';
 import type { ProgressHandle } from '../output/reporter.js';
 import { firmwareDir, programmerBoard } from './programmer-board.js';
@@ -61,6 +61,19 @@ export function installTarget(board: BoardDefinition): ProgrammerBoard {
   };
 }
 
+/**
+ * -P for the install: COM names and macOS cu. normalised, but a symlink (/dev/serial/by-id/…) is kept as the path
+ * to open and to confirm the new firmware on — it follows the board across re-enumeration, where the ttyACM
+ * number may change — with its current target given for matching the USB listing.
+ */
+function installPort(out: RunContext['out'], typed: string | undefined): { port?: string; portTarget?: string } {
+  if (typed === undefined) return {};
+  const { path, note } = normalizePortName(typed, process.platform, undefined, { resolveLinks: false });
+  if (note) out.info(note);
+  const target = process.platform === 'win32' ? undefined : linkTarget(path);
+  return target === undefined ? { port: path } : { port: path, portTarget: target };
+}
+
 /** What tests swap out: the USB devices, the clock, the environment. */
 export interface ProgrammerInstallDeps {
   devices?: InstallDevices;
@@ -98,7 +111,7 @@ export async function runProgrammerInstall(
     const result = await installProgrammer({
       board: target,
       image,
-      ...(global.port !== undefined ? { port: userPort({ out }, global.port) } : {}),
+      ...installPort(out, global.port),
       devices: deps.devices ?? nodeInstallDevices(),
       ...(deps.clock ? { clock: deps.clock } : {}),
       ...(signal ? { signal } : {}),

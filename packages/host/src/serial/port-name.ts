@@ -17,7 +17,12 @@ export interface PortName {
 
 const COM = /^(?:\\\\[.?]\\)?com(\d+)$/i;
 
-export function normalizePortName(input: string, platform: NodeJS.Platform = process.platform, realpath: (p: string) => string = realpathSync): PortName {
+export function normalizePortName(
+  input: string,
+  platform: NodeJS.Platform = process.platform,
+  realpath: (p: string) => string = realpathSync,
+  { resolveLinks = true }: { resolveLinks?: boolean } = {},
+): PortName {
   const trimmed = input.trim();
   if (platform === 'win32') {
     const m = COM.exec(trimmed);
@@ -35,7 +40,7 @@ export function normalizePortName(input: string, platform: NodeJS.Platform = pro
     }
     return { path: trimmed };
   }
-  if (trimmed.startsWith('/')) {
+  if (trimmed.startsWith('/') && resolveLinks) {
     let path: string;
     try {
       path = realpath(trimmed);
@@ -45,6 +50,16 @@ export function normalizePortName(input: string, platform: NodeJS.Platform = pro
     return path === trimmed ? { path } : { path, note: `${trimmed} is ${path}` };
   }
   return { path: trimmed };
+}
+
+/** The device node a path leads to (symlinks followed), or undefined when it is not there or is not a link. */
+export function linkTarget(path: string, realpath: (p: string) => string = realpathSync): string | undefined {
+  try {
+    const target = realpath(path);
+    return target === path ? undefined : target;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether an open error means the port does not exist (Linux/macOS ENOENT, Windows "File not found"). */
