@@ -4,10 +4,11 @@
 //
 //   (a) avrdude 7.1 -c avrisp + stock ArduinoISP (Leonardo build from Debian's arduino-core-avr)
 //   (b) avrdude 7.1 -c avrisp + ispkit firmware
-//   (c) ispkit host (`ispkit flash`) + ispkit firmware
+//   (c) ispkit host (`ispkit flash --no-backup`) + ispkit firmware
+//   backup rows: what the automatic backup adds to (c), `ispkit backup`, `ispkit restore` (issue 13)
 //
 // Options: --smoke (4 KB, 16 MHz target only: one row per programmer), --out <json> (default bench/results.json),
-//          --only a,b,c (rows), --board teensy2|pro-micro (board for rows b and c; default teensy2).
+//          --only a,b,c,backup (rows), --board teensy2|pro-micro (board for rows b and c; default teensy2).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -18,13 +19,14 @@ import { makeWorkloads, targets } from './bench/workloads.mjs';
 import { runAvrdudeRow } from './bench/avrdude-row.mjs';
 import { runIspkitRow } from './bench/ispkit-row.mjs';
 import { renderMarkdown, renderText } from './bench/table.mjs';
+import { renderBackupMarkdown, runBackupRows } from './bench/backup-rows.mjs';
 import { violationCount } from './bench/measure.mjs';
 
 const { values: opts } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
     out: { type: 'string' },
-    only: { type: 'string', default: 'a,b,c' },
+    only: { type: 'string', default: 'a,b,c,backup' },
     board: { type: 'string', default: 'teensy2' },
   },
 });
@@ -88,6 +90,20 @@ for (const target of benchTargets) {
   }
 }
 
+const backupRows = [];
+if (opts.only.split(',').includes('backup')) {
+  const target = targets[0];
+  const workload = workloads.find((w) => w.id === 'random-32k') ?? workloads[0];
+  log(`backup rows: ${opts.smoke ? 'backup and restore' : 'flash with/without the backup, backup, restore'}, target ${target.label}`);
+  try {
+    backupRows.push(...(await runBackupRows({ board: opts.board, dir: tmp, workload, target, smoke: opts.smoke })));
+    for (const r of backupRows) log(`  ${r.label}: total ${r.totalSeconds.toFixed(3)} s${r.phase ? `, ${r.phase} ${r.phaseSeconds?.toFixed(3)} s` : ''}`);
+  } catch (err) {
+    backupRows.push({ id: 'backup', label: 'backup rows', target: target.id, error: err instanceof Error ? err.message : String(err) });
+    log(`  FAILED: ${backupRows.at(-1).error}`);
+  }
+}
+
 const avrdudeHelp = spawnSync('avrdude', ['-?'], { encoding: 'utf8' });
 const avrdudeVersion = /version ([\d.]+)/.exec(`${avrdudeHelp.stdout}${avrdudeHelp.stderr}`)?.[1];
 const results = {
@@ -99,6 +115,7 @@ const results = {
     'Simulated seconds from the simavr harness (its clock stops while waiting for the host). avrdude rows run erase, write and verify as separate sessions and subtract the per-session set-up, so total = one session.',
   wallSecondsTotal: (performance.now() - started) / 1000,
   rows,
+  backupRows,
 };
 // Figures to the microsecond (the harness's own resolution is one CPU cycle; more digits would be float noise).
 const round = (key, v) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1e6) / 1e6 : v);
@@ -106,7 +123,8 @@ const out = opts.out ?? join(root, 'bench/results.json');
 mkdirSync(join(out, '..'), { recursive: true });
 writeFileSync(out, `${JSON.stringify(results, round, 2)}\n`);
 // The same table as markdown beside the JSON, for the README.
-writeFileSync(out.replace(/\.json$/, '') + '.md', `${renderMarkdown(rows)}\n`);
+writeFileSync(out.replace(/\.json$/, '') + '.md', `${renderMarkdown(rows)}\n${backupRows.length ? `\n${renderBackupMarkdown(backupRows)}\n` : ''}`);
 console.log(renderText(rows));
+if (backupRows.length) console.log(`\n${renderBackupMarkdown(backupRows)}`);
 log(`wrote ${out} (${results.wallSecondsTotal.toFixed(0)} s wall)`);
-process.exit(rows.some((r) => r.error) ? 1 : 0);
+process.exit(rows.some((r) => r.error) || backupRows.some((r) => r.error) ? 1 : 0);

@@ -51,7 +51,8 @@ function heading(title) {
 function ispkit(...args) {
   console.log(dim(`$ ispkit ${args.map(rel).join(' ')}`));
   return new Promise((resolve, reject) => {
-    child = spawn(process.execPath, [cli, ...args], { stdio: 'inherit', cwd: root });
+    // automatic backups of the simulated chip go next to the demo's other files, not into the user's data folder
+    child = spawn(process.execPath, [cli, ...args], { stdio: 'inherit', cwd: root, env: { ...process.env, ISPKIT_BACKUP_DIR: join(dir, 'backups') } });
     child.on('error', (err) => reject(new StepFailed(`cannot run ispkit: ${err.message}`, 1)));
     child.on('exit', (code, signal) => {
       child = undefined;

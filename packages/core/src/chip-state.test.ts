@@ -16,4 +16,10 @@ describe('describeChipState', () => {
     const s = { ...newChipState(), erased: true, flashBytesWritten: 4096, flashBytesPlanned: 4096 };
     expect(describeChipState(s, rerun)).toBe('all 4096 bytes are written but not verified good; its fuses are unchanged; reconnect and run `ispkit flash fw.hex` again');
   });
+  test('a temporary EESAVE and a partial EEPROM write are named', () => {
+    const s = { ...newChipState(), erased: true, flashBytesWritten: 4096, flashBytesPlanned: 4096, eepromBytesWritten: 8, eepromBytesPlanned: 64, temporaryHighFuse: { original: 0x99, now: 0x91, final: 0xd8 } };
+    expect(describeChipState(s, 'ispkit restore b.elf')).toBe(
+      'all 4096 bytes are written but not verified good; 8 of the 64 EEPROM bytes to write are written; its high fuse is temporarily 91 (EESAVE programmed so the erase keeps the EEPROM; it should become D8); reconnect and run `ispkit restore b.elf` again',
+    );
+  });
 });

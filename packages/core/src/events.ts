@@ -8,6 +8,7 @@ export type StepId =
   | 'identify'
   | 'prepare'
   | 'speed'
+  | 'backup'
   | 'erase'
   | 'write'
   | 'verify'

@@ -28,7 +28,9 @@ export { info } from './flows/info.js';
 export { readFusesFlow, writeFusesFlow, type WriteFusesOptions } from './flows/fuses.js';
 export { erase } from './flows/erase.js';
 export { readMemory, readEepromFlow, trimErased, type OutputFile, type ReadMemoryOptions } from './flows/read.js';
-export { writeEepromFlow, type WriteEepromOptions } from './flows/eeprom.js';
+export { writeEepromFlow, handednessFlow, type WriteEepromOptions, type HandednessOptions } from './flows/eeprom.js';
+export { backupFlow, type BackupFlowOptions } from './flows/backup.js';
+export { restoreFlow, parseBackupFile, type RestoreOptions } from './flows/restore.js';
 export { readLockFlow, writeLockFlow, parseLockByte } from './flows/lock.js';
 
 // building blocks for new flows (e.g. a backup before erase)
@@ -44,7 +46,18 @@ export {
   type TargetHandle,
   type TargetOptions,
 } from './target.js';
-export { failureWithState, reportChipState, verifyRuns, writeFusesChecked } from './steps.js';
+export { failureWithState, reportChipState, undoTemporaryFuses, verifyRuns, writeFusesChecked } from './steps.js';
+export {
+  backupBeforeChange,
+  checkBackupPossible,
+  readChipBackup,
+  readProtected,
+  storeBackup,
+  withBackupNote,
+  type BackupOptions,
+  type BackupSink,
+  type SavedBackup,
+} from './backup.js';
 export { describeChipState, newChipState, type ChipState } from './chip-state.js';
 
 // pure planning and reports
@@ -65,5 +78,15 @@ export {
   type ParsedImage,
 } from './load-input.js';
 export { targetFromPart } from './part-target.js';
+export { eepromRunsToWrite } from './eeprom-pages.js';
+export {
+  QMK_EECONFIG_HANDEDNESS,
+  QMK_EECONFIG_MAGIC_ADDRESS,
+  handednessByte,
+  parseHandedness,
+  recogniseQmkEeprom,
+  type Handedness,
+  type QmkEeprom,
+} from './qmk-eeprom.js';
 export { boardByCode, wiringLines } from './wiring.js';
 export { formatBytes, formatRate, formatSeconds, hex8, hexAddr, hexBytes, parseByte } from './format.js';

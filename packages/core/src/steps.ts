@@ -52,6 +52,29 @@ export function failureWithState(ctx: FlowContext, t: TargetHandle, err: unknown
   return programmerError(path, err, doing, wordsOf(ctx));
 }
 
+/**
+ * After a failure: undo temporary fuse changes (CKDIV8 cleared for speed, EESAVE programmed for an erase) while the
+ * link still works, so the chip keeps the fuses it should have; `state` then says what is left.
+ */
+export async function undoTemporaryFuses(ctx: FlowContext, t: TargetHandle, state: ChipState, err: unknown): Promise<void> {
+  if (!(state.temporaryLowFuse || state.temporaryHighFuse) || isDisconnect(err) || ctx.signal?.aborted) return;
+  try {
+    await t.session.client.getSync();
+    if (state.temporaryHighFuse) {
+      await t.session.writeFuse(t.target, 'high', state.temporaryHighFuse.original);
+      state.temporaryHighFuse = undefined;
+      say.notice(ctx, 'restored the original high fuse after the failure');
+    }
+    if (state.temporaryLowFuse) {
+      await t.session.writeFuse(t.target, 'low', state.temporaryLowFuse.original);
+      state.temporaryLowFuse = undefined;
+      say.notice(ctx, 'restored the original low fuse after the failure');
+    }
+  } catch {
+    // keep the state: the message says what the fuses are
+  }
+}
+
 /** Read back `runs` and compare with `expected`; throws exit 5 naming the first differing address and the count. */
 export async function verifyRuns(
   ctx: FlowContext,

@@ -19,6 +19,8 @@ export interface RunContext {
   cwd: string;
   /** The command line as typed (`ispkit flash …`), for "run this again" advice. */
   commandLine: string;
+  /** Environment variables (ISPKIT_BACKUP_DIR, XDG_DATA_HOME, ...). */
+  env: Record<string, string | undefined>;
   /** Aborted on Ctrl-C; long operations close the port so pending I/O ends at once. */
   signal: AbortSignal;
   /** Ports and programmers (serialport in the CLI, the in-memory fake in unit tests). Loaded on first use. */

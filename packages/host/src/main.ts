@@ -3,6 +3,7 @@ import { CliError, EXIT_CODE_HELP, ExitCode, toCliError, usageError } from './cl
 import type { GlobalOptions, RegisterContext, RunContext } from './command.js';
 import { commands } from './commands/index.js';
 import { realDeviceEnv, type DeviceEnv } from './device/device-env.js';
+import { VERSION } from './version.js';
 import { Reporter, type ProgressBar, type TextSink } from './output/reporter.js';
 
 export interface CliIo {
@@ -18,7 +19,18 @@ export interface CliIo {
   device?: DeviceEnv;
 }
 
-export const VERSION = '0.1.0';
+export { VERSION } from './version.js';
+
+/** The error of an interrupted run: the command's own account when it gave one, naming its backup when it made one. */
+function interrupted(err: unknown): CliError {
+  if (err instanceof CliError && err.code === 'interrupted') return err;
+  const backup = err instanceof CliError ? err.details?.['backup'] : undefined;
+  return new CliError(typeof backup === 'string' ? `interrupted; the chip as it was before is backed up in ${backup}: \`ispkit restore ${backup}\` puts it back` : 'interrupted', {
+    exitCode: ExitCode.INTERRUPTED,
+    code: 'interrupted',
+    ...(typeof backup === 'string' ? { details: { backup } } : {}),
+  });
+}
 
 /** Build the program with every registered command. Exported for tests and for `--help` docs. */
 function quote(arg: string): string {
@@ -74,13 +86,14 @@ export function buildProgram(io: CliIo, onExit: (code: number) => void, argv: re
           cwd: io.cwd,
           commandLine: ['ispkit', ...argv].map(quote).join(' '),
           signal: io.signal ?? new AbortController().signal,
+          env: io.env ?? process.env,
           device: async () => io.device ?? realDeviceEnv(),
         };
         try {
           await (handler as (ctx: RunContext, ...rest: unknown[]) => Promise<void>)(run, ...args);
           onExit(ExitCode.OK);
         } catch (err) {
-          const cliErr = io.signal?.aborted ? new CliError('interrupted', { exitCode: ExitCode.INTERRUPTED, code: 'interrupted' }) : toCliError(err);
+          const cliErr = io.signal?.aborted ? interrupted(err) : toCliError(err);
           if (cliErr.code === 'internal' && io.env?.['ISPKIT_DEBUG']) io.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
           out.fail(cliErr);
           onExit(cliErr.exitCode);

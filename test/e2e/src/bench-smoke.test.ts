@@ -28,6 +28,17 @@ interface Row {
   wallSeconds: number;
 }
 
+interface BackupRow {
+  id: string;
+  label: string;
+  error?: string;
+  totalSeconds: number;
+  phaseSeconds?: number;
+  spiBytes: number;
+  eepromBytesWritten?: number;
+  violations: Record<string, number>;
+}
+
 test('pnpm bench --smoke runs all three programmer paths and reports sane figures', async () => {
   const out = join(fx.dir, 'results.json');
   const root = workspaceRoot();
@@ -37,7 +48,7 @@ test('pnpm bench --smoke runs all three programmer paths and reports sane figure
     });
   });
   expect(code, stderr).toBe(0);
-  const results = JSON.parse(readFileSync(out, 'utf8')) as { rows: Row[] };
+  const results = JSON.parse(readFileSync(out, 'utf8')) as { rows: Row[]; backupRows: BackupRow[] };
   expect(results.rows.map((r) => r.programmer)).toEqual(['a', 'b', 'c']);
   for (const r of results.rows) {
     expect(r.error, `row ${r.programmer}`).toBeUndefined();
@@ -59,5 +70,19 @@ test('pnpm bench --smoke runs all three programmer paths and reports sane figure
     expect(r.writeSeconds).toBeGreaterThan(32 * 0.0045);
   }
   expect(results.rows[0]!.ratioToA).toBe(1);
+  // Backup rows: a whole-chip backup and two restores of a full 32 KB + 1 KB backup onto the same chip.
+  expect(results.backupRows.map((r) => r.id)).toEqual(['backup', 'restore', 'restore-again']);
+  for (const r of results.backupRows) {
+    expect(r.error, r.label).toBeUndefined();
+    expect(Object.values(r.violations).reduce((s, n) => s + n, 0), `${r.label}: ISP timing violations`).toBe(0);
+  }
+  const [backup, restore, again] = results.backupRows as [BackupRow, BackupRow, BackupRow];
+  // 33 KB read at 4 SPI bytes per byte; 256 EEPROM pages of 9 ms are a floor for the first restore, none are
+  // written by the second (pages already equal are skipped).
+  expect(backup.spiBytes).toBeGreaterThanOrEqual((32768 + 1024) * 4);
+  expect(restore.eepromBytesWritten).toBe(1024);
+  expect(restore.phaseSeconds!).toBeGreaterThan(256 * 0.009);
+  expect(again.eepromBytesWritten).toBe(0);
+  expect(again.totalSeconds).toBeLessThan(restore.totalSeconds);
   expect(stdout).toMatch(/programmer\s+workload\s+target\s+erase s/);
 });

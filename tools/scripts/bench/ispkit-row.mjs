@@ -13,10 +13,11 @@ import { compareImage, diffStats } from './measure.mjs';
 
 const CLI = join(root, 'packages/host/dist/cli.js');
 
-function runCli(args, onEvent, timeoutMs = 300_000) {
+/** Runs the CLI with --json events passed to `onEvent` as they arrive; automatic backups go to `backupDir`. */
+export function runCli(args, onEvent, timeoutMs = 300_000, backupDir = join(root, 'bench/tmp/backups')) {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ISPKIT_BACKUP_DIR: backupDir } });
     let stdout = '';
     let stderr = '';
     let pending = '';
@@ -49,7 +50,7 @@ function runCli(args, onEvent, timeoutMs = 300_000) {
 
 const hex2 = (n) => n.toString(16).toUpperCase().padStart(2, '0');
 
-export async function runIspkitRow({ board, workload, target }) {
+export async function runIspkitRow({ board, workload, target, backup = false }) {
   if (!existsSync(CLI)) throw new Error('ispkit host CLI not built (packages/host/dist/cli.js missing)');
   const sim = await simLib.startSim({ board, fuses: target.fuses });
   try {
@@ -62,7 +63,9 @@ export async function runIspkitRow({ board, workload, target }) {
       marks[name] ??= sim.stats();
     };
     const run = await runCli(
-      ['-P', sim.port, '--json', 'flash', '--lfuse', hex2(target.fuses.low), '--hfuse', hex2(target.fuses.high), '--efuse', hex2(target.fuses.ext), workload.path],
+      // Without the automatic backup by default, so the row measures erase + write + verify like rows (a) and (b);
+      // the backup rows measure what the backup adds.
+      ['-P', sim.port, '--json', 'flash', ...(backup ? [] : ['--no-backup']), '--lfuse', hex2(target.fuses.low), '--hfuse', hex2(target.fuses.high), '--efuse', hex2(target.fuses.ext), workload.path],
       (e) => {
         if (e.event === 'message' && /^erased the chip/.test(e.text)) sample('erased');
         if (e.event === 'progress' && e.finished && e.task === 'writing flash') sample('written');

@@ -1,19 +1,21 @@
 import type { MemoryImage } from '@ispkit/ihex';
-import type { FuseName } from '@ispkit/parts';
+import { findFuseField, type FuseName } from '@ispkit/parts';
+import { backupBeforeChange, checkBackupPossible, withBackupNote, type BackupOptions, type SavedBackup } from '../backup.js';
 import { newChipState } from '../chip-state.js';
 import { planClock } from '../clock-plan.js';
 import { say, startProgress, wordsOf, type FlowContext } from '../events.js';
+import { usageError } from '../errors.js';
 import { messages } from '../messages.js';
 import { planFlash } from '../flash-plan.js';
 import { formatBytes, formatRate, formatSeconds, hex8 } from '../format.js';
 import { enforceDangers, planFuses, type FuseRequest } from '../fuse-policy.js';
-import { isDisconnect, type ProgrammerLink } from '../link.js';
+import type { ProgrammerLink } from '../link.js';
 import { checkWithinFlash, parseBootloaderFile, parseImageFile, type ImageFile, type ParsedImage } from '../load-input.js';
 import { planMerge } from '../merge-plan.js';
-import { failureWithState, reportChipState, verifyRuns, writeFusesChecked } from '../steps.js';
+import { failureWithState, reportChipState, undoTemporaryFuses, verifyRuns, writeFusesChecked } from '../steps.js';
 import { applySpeed, readFuses, withTarget, type TargetOptions } from '../target.js';
 
-export interface FlashOptions extends TargetOptions {
+export interface FlashOptions extends TargetOptions, BackupOptions {
   firmware: ImageFile | ParsedImage;
   /** Merged in memory with the same checks as `ispkit merge`. */
   bootloader?: ImageFile | ParsedImage;
@@ -25,6 +27,11 @@ export interface FlashOptions extends TargetOptions {
   clockTrick?: boolean;
   /** Write fuses that lock out ISP (SPIEN off, RSTDISBL, DWEN, external clock). */
   forceDangerousFuses?: boolean;
+  /**
+   * Leave the EEPROM exactly as it is: EESAVE is programmed for the erase (it takes effect at once, unlike the other
+   * fuses) and the requested (or original) high fuse is written last; the EEPROM is read back and compared.
+   */
+  keepEeprom?: boolean;
 }
 
 /**
@@ -67,6 +74,13 @@ export async function flash(ctx: FlowContext, link: ProgrammerLink, options: Fla
     const clock = planClock(part, current, session.info, { allowCkdiv8Trick: options.clockTrick !== false && plan.bytes > 0 });
     const timings: Record<string, number> = {};
     let doing = 'preparing';
+    let saved: SavedBackup | undefined;
+    let eepromBefore: Uint8Array | undefined;
+    const eesave = findFuseField(part, 'EESAVE');
+    if (options.keepEeprom === true && eesave?.fuse !== 'high') {
+      throw usageError(`${part.name} has no EESAVE bit in its high fuse, so its EEPROM cannot be kept through the erase`);
+    }
+    await checkBackupPossible(t, options);
     try {
       say.step(ctx, 'speed', 'choosing the SCK speed');
       if (clock.clearCkdiv8) {
@@ -83,9 +97,34 @@ export async function flash(ctx: FlowContext, link: ProgrammerLink, options: Fla
       doing = 'choosing the SCK speed';
       await applySpeed(ctx, t, clock);
 
+      doing = 'backing up the chip';
+      let started = now();
+      saved = await backupBeforeChange(ctx, t, options, current);
+      if (saved) timings['backupMs'] = now() - started;
+
+      if (options.keepEeprom === true && eesave) {
+        doing = 'reading EEPROM to keep it';
+        eepromBefore = saved?.backup.eeprom ?? (await session.readEeprom(target, 0, part.eeprom.size));
+        const mask = eesave.field.mask;
+        if ((current.high & mask) !== 0) {
+          doing = 'programming EESAVE for the erase';
+          const temporary = current.high & ~mask;
+          await session.writeFuse(target, 'high', temporary);
+          state.temporaryHighFuse = { original: current.high, now: temporary, final: fusePlan.final.high };
+          reportChipState(ctx, state);
+          say.info(
+            ctx,
+            `keep EEPROM: EESAVE programmed (high fuse ${hex8(current.high)} → ${hex8(temporary)}) so the chip erase leaves the EEPROM alone; ` +
+              `the high fuse ${request.values.high !== undefined ? 'you asked for' : 'it had'} (${hex8(fusePlan.final.high)}) is written last`,
+          );
+        } else {
+          say.info(ctx, 'keep EEPROM: EESAVE is already programmed, so the chip erase leaves the EEPROM alone');
+        }
+      }
+
       doing = 'erasing the chip';
       say.step(ctx, 'erase', 'erasing the chip');
-      let started = now();
+      started = now();
       await session.chipErase(target);
       state.erased = true;
       reportChipState(ctx, state);
@@ -116,22 +155,32 @@ export async function flash(ctx: FlowContext, link: ProgrammerLink, options: Fla
         await verifyRuns(ctx, t, plan.runs, (a) => image.byteAt(a) ?? 0xff);
         timings['verifyMs'] = now() - started;
       }
+      if (eepromBefore) {
+        doing = 'checking the EEPROM was kept';
+        const before = eepromBefore;
+        await verifyRuns(ctx, t, [{ start: 0, length: part.eeprom.size }], (a) => before[a], 'eeprom');
+      }
 
       doing = 'writing fuses';
       const toWrite: Partial<Record<FuseName, number>> = {};
       for (const f of fusePlan.changes) toWrite[f] = fusePlan.final[f];
       if (state.temporaryLowFuse) toWrite.low = fusePlan.final.low;
+      if (state.temporaryHighFuse) toWrite.high = fusePlan.final.high;
       let fusesAfter = current;
       if (Object.keys(toWrite).length) {
         fusesAfter = await writeFusesChecked(ctx, t, toWrite, ['ext', 'high', 'low'], (f) => {
           state.fusesWritten.push(f);
           if (f === 'low') delete state.temporaryLowFuse;
+          if (f === 'high') delete state.temporaryHighFuse;
         });
         reportChipState(ctx, state);
         const changed = fusePlan.changes.map((f) => `${f} ${hex8(fusePlan.final[f])}`).join(', ');
+        const restored = (['high', 'low'] as const).filter((f) => toWrite[f] !== undefined && !fusePlan.changes.includes(f));
         say.info(
           ctx,
-          changed ? `fuses written and read back: ${changed}${request.preset ? ` (${request.preset.name})` : ''}` : `low fuse restored to ${hex8(fusePlan.final.low)} and read back`,
+          changed
+            ? `fuses written and read back: ${changed}${request.preset ? ` (${request.preset.name})` : ''}`
+            : `${restored.join(' and ')} fuse${restored.length > 1 ? 's' : ''} restored to ${restored.map((f) => hex8(fusePlan.final[f])).join(' and ')} and read back`,
         );
       }
       const total = (timings['eraseMs'] ?? 0) + (timings['writeMs'] ?? 0) + (timings['verifyMs'] ?? 0);
@@ -146,6 +195,8 @@ export async function flash(ctx: FlowContext, link: ProgrammerLink, options: Fla
         blankPagesSkipped: plan.blankPagesSkipped,
         verified: verify,
         clockTrick: clock.clearCkdiv8,
+        keptEeprom: eepromBefore !== undefined,
+        ...(saved ? { backup: saved.location } : {}),
         fuses: fusesAfter,
         ...timings,
         bytesPerSecond: Math.round(rate),
@@ -162,18 +213,9 @@ export async function flash(ctx: FlowContext, link: ProgrammerLink, options: Fla
       });
       return data;
     } catch (err) {
-      // A temporary CKDIV8 change is undone if the link still works, so the chip keeps the fuses it should have.
-      if (state.temporaryLowFuse && !isDisconnect(err) && !ctx.signal?.aborted) {
-        try {
-          await session.client.getSync();
-          await session.writeFuse(target, 'low', state.temporaryLowFuse.original);
-          state.temporaryLowFuse = undefined;
-          say.notice(ctx, 'restored the original low fuse after the failure');
-        } catch {
-          // keep the state: the message says what the fuse is
-        }
-      }
-      throw failureWithState(ctx, t, err, doing, state);
+      // temporary fuse changes (CKDIV8, EESAVE) are undone if the link still works
+      await undoTemporaryFuses(ctx, t, state, err);
+      throw withBackupNote(failureWithState(ctx, t, err, doing, state), saved);
     }
   });
 }

@@ -1,4 +1,6 @@
 import { decodeFuses, type FuseName } from '@ispkit/parts';
+import { backupBeforeChange, withBackupNote, type BackupOptions, type SavedBackup } from '../backup.js';
+import { planClock } from '../clock-plan.js';
 import { IspkitError, usageError } from '../errors.js';
 import { say, wordsOf, type FlowContext } from '../events.js';
 import { hex8, hexAddr } from '../format.js';
@@ -6,7 +8,7 @@ import { enforceDangers, planFuses, type FuseRequest } from '../fuse-policy.js';
 import { fuseReport } from '../fuse-report.js';
 import { programmerError, type ProgrammerLink } from '../link.js';
 import { writeFusesChecked } from '../steps.js';
-import { readFuses, withTarget, type TargetOptions } from '../target.js';
+import { applySpeed, readFuses, withTarget, type TargetOptions } from '../target.js';
 
 /** Read and explain the target's fuses. */
 export async function readFusesFlow(ctx: FlowContext, link: ProgrammerLink, options: TargetOptions = {}): Promise<Record<string, unknown>> {
@@ -18,7 +20,7 @@ export async function readFusesFlow(ctx: FlowContext, link: ProgrammerLink, opti
   });
 }
 
-export interface WriteFusesOptions extends TargetOptions {
+export interface WriteFusesOptions extends TargetOptions, BackupOptions {
   fuses: FuseRequest;
   forceDangerousFuses?: boolean;
 }
@@ -42,16 +44,21 @@ export async function writeFusesFlow(ctx: FlowContext, link: ProgrammerLink, opt
     const toWrite: Partial<Record<FuseName, number>> = {};
     for (const f of plan.changes) toWrite[f] = plan.final[f];
     let after = current;
+    let saved: SavedBackup | undefined;
+    if (plan.changes.length && options.backup) {
+      await applySpeed(ctx, t, planClock(t.part, current, t.session.info, { allowCkdiv8Trick: false }));
+      saved = await backupBeforeChange(ctx, t, options, current);
+    }
     try {
       if (plan.changes.length) after = await writeFusesChecked(ctx, t, toWrite, ['ext', 'high', 'low']);
     } catch (err) {
-      if (err instanceof IspkitError) throw err;
-      throw programmerError(link.path, err, 'writing fuses', wordsOf(ctx));
+      if (err instanceof IspkitError) throw withBackupNote(err, saved);
+      throw withBackupNote(programmerError(link.path, err, 'writing fuses', wordsOf(ctx)), saved);
     }
     const lines = plan.changes.length
       ? [`wrote ${plan.changes.map((f) => `${f} ${hex8(plan.final[f])}`).join(', ')}; read back: low ${hex8(after.low)} high ${hex8(after.high)} ext ${hex8(after.ext)}`]
       : [`fuses already set: low ${hex8(after.low)} high ${hex8(after.high)} ext ${hex8(after.ext)}`];
-    const data = { written: plan.changes, fuses: after, preset: request.preset?.id };
+    const data = { written: plan.changes, fuses: after, preset: request.preset?.id, ...(saved ? { backup: saved.location } : {}) };
     ctx.emit({ type: 'result', command: 'fuses write', data, lines });
     return data;
   });

@@ -1,6 +1,8 @@
 import { formatSignature } from '@ispkit/parts';
 import { describeProgrammer, formatHz, ispkitSckHz } from '@ispkit/stk500';
+import { readProtected } from '../backup.js';
 import { wordsOf, type FlowContext } from '../events.js';
+import { QMK_EECONFIG_HANDEDNESS, recogniseQmkEeprom, type QmkEeprom } from '../qmk-eeprom.js';
 import { hex8 } from '../format.js';
 import { fuseReport } from '../fuse-report.js';
 import { programmerError, type ProgrammerLink } from '../link.js';
@@ -16,6 +18,15 @@ export async function info(ctx: FlowContext, link: ProgrammerLink, options: Targ
     } catch (err) {
       throw programmerError(link.path, err, 'reading the lock bits', wordsOf(ctx));
     }
+    // QMK keeps its settings at the start of the EEPROM: a few bytes tell whether it is there and which hand
+    let qmk: QmkEeprom | undefined;
+    if (!readProtected(t.part, lock)) {
+      try {
+        qmk = recogniseQmkEeprom(await t.session.readEeprom(t.target, 0, QMK_EECONFIG_HANDEDNESS + 2));
+      } catch (err) {
+        throw programmerError(link.path, err, 'reading EEPROM', wordsOf(ctx));
+      }
+    }
     const pi = t.session.info;
     const report = fuseReport(t.part, fuses);
     const data = {
@@ -24,6 +35,7 @@ export async function info(ctx: FlowContext, link: ProgrammerLink, options: Targ
       target: { part: t.part.id, name: t.part.name, signature: formatSignature(t.signature) },
       fuses: report.data,
       lock,
+      ...(qmk ? { qmk: { magic: qmk.magic, handedness: qmk.handedness, handednessByte: qmk.handednessByte } } : {}),
     };
     ctx.emit({
       type: 'result',
@@ -34,6 +46,9 @@ export async function info(ctx: FlowContext, link: ProgrammerLink, options: Targ
         `target: ${t.part.name}, signature ${formatSignature(t.signature)}, flash ${t.part.flash.size} B (${t.part.flash.pageSize} B pages), EEPROM ${t.part.eeprom.size} B`,
         ...report.lines,
         `lock bits: ${hex8(lock)}${lock === 0xff ? ' (no locks)' : ''}`,
+        ...(qmk
+          ? [`EEPROM: QMK settings (magic ${qmk.magic.toString(16).toUpperCase()}); split handedness ${qmk.handedness} (byte ${QMK_EECONFIG_HANDEDNESS} = ${hex8(qmk.handednessByte)})`]
+          : []),
       ],
     });
     return data;

@@ -120,7 +120,7 @@ describe('ispkit flash (in-memory fake programmer)', () => {
     const r = await runCli(['flash', firmware, '--bootloader', bootloader], dir, dev.env);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/^ispkit: error: the programmer on \/dev\/ttyACM7 disconnected while writing flash at 0x[0-9A-F]{4}: the chip is erased and only \d+ of 7936 bytes are written \(it will not run\); its low fuse is temporarily DE \(CKDIV8 cleared for speed; it should become 5E\); reconnect and run `ispkit flash .*keyboard\.hex --bootloader .*caterina\.hex` again\n$/m);
+    expect(r.stderr).toMatch(/^ispkit: error: the programmer on \/dev\/ttyACM7 disconnected while writing flash at 0x[0-9A-F]{4}: the chip is erased and only \d+ of 7936 bytes are written \(it will not run\); its low fuse is temporarily DE \(CKDIV8 cleared for speed; it should become 5E\); reconnect and run `ispkit flash .*keyboard\.hex --bootloader .*caterina\.hex` again; the chip as it was before is backed up in (\S+\.elf): `ispkit restore \1` puts it back\n$/m);
   });
 
   test('programmer not responding: names the port (exit 3)', async () => {

@@ -1,14 +1,16 @@
 import { basename } from 'node:path';
 import { flash, parseFuseRequest, parseInput, type FuseOptionsText } from '@ispkit/core';
+import { addBackupOptions, backupSink, type BackupFlags } from '../backup-sink.js';
 import type { CliCommand } from '../command.js';
 import { withProgrammer } from '../device/open-link.js';
 import { targetOptions } from './target-options.js';
 import { readInputBytes } from '../files.js';
 import { resolveBootloader } from '../bootloader-source.js';
 
-interface FlashOptions extends FuseOptionsText {
+interface FlashOptions extends FuseOptionsText, BackupFlags {
   bootloader?: string;
   bootloaderDir?: string;
+  keepEeprom?: boolean;
   verify: boolean;
   forceDangerousFuses?: boolean;
   clockTrick: boolean;
@@ -17,7 +19,7 @@ interface FlashOptions extends FuseOptionsText {
 export const flashCommand: CliCommand = {
   name: 'flash',
   register(program, ctx) {
-    program
+    const cmd = program
       .command('flash')
       .description('erase, write and verify a firmware (optionally merged with a bootloader), then set fuses')
       .argument('<firmware>', 'firmware image (.hex, .elf, .bin)')
@@ -30,7 +32,8 @@ export const flashCommand: CliCommand = {
       .option('--no-verify', 'skip reading the written pages back')
       .option('--no-clock-trick', 'never clear CKDIV8 temporarily on a factory-fused chip (programs slower)')
       .option('--force-dangerous-fuses', 'write fuses that would lock out ISP (SPIEN off, RSTDISBL, DWEN, external clock)')
-      .action(
+      .option('--keep-eeprom', 'leave the EEPROM (keymaps, settings) exactly as it is: EESAVE is programmed for the erase, your fuses are written last');
+    addBackupOptions(cmd).action(
         ctx.action(async (run, firmwarePath: string, opts: FlashOptions) => {
           const request = parseFuseRequest(opts, undefined);
           // read files before touching the chip: a typo must not cost an erase
@@ -45,6 +48,8 @@ export const flashCommand: CliCommand = {
               verify: opts.verify !== false,
               clockTrick: opts.clockTrick !== false,
               forceDangerousFuses: opts.forceDangerousFuses === true,
+              keepEeprom: opts.keepEeprom === true,
+              ...backupSink(run, opts),
               ...targetOptions(run),
             }),
           );

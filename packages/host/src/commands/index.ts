@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.js';
+import { backupCommand } from './backup.js';
 import { bootloadersCommand } from './bootloaders.js';
 import { eepromCommand } from './eeprom.js';
 import { eraseCommand } from './erase.js';
@@ -11,6 +12,7 @@ import { lockCommand } from './lock.js';
 import { mergeCommand } from './merge.js';
 import { programmerCommand } from './programmer.js';
 import { readCommand } from './read.js';
+import { restoreCommand } from './restore.js';
 import { setupCommand } from './setup.js';
 import { simCommand } from './sim.js';
 import { verifyCommand } from './verify.js';
@@ -26,6 +28,8 @@ export const commands: readonly CliCommand[] = [
   readCommand,
   verifyCommand,
   eraseCommand,
+  backupCommand,
+  restoreCommand,
   eepromCommand,
   fusesCommand,
   lockCommand,

@@ -1,4 +1,5 @@
 import { parseLockByte, readLockFlow, writeLockFlow } from '@ispkit/core';
+import { addBackupOptions, backupSink, type BackupFlags } from '../backup-sink.js';
 import type { CliCommand } from '../command.js';
 import { withProgrammer } from '../device/open-link.js';
 import { targetOptions } from './target-options.js';
@@ -15,14 +16,14 @@ export const lockCommand: CliCommand = {
           await withProgrammer(run, (flow, link) => readLockFlow(flow, link, targetOptions(run)));
         }),
       );
-    lock
+    const write = lock
       .command('write')
       .description('write the lock bits (only a chip erase clears them again)')
-      .argument('<hex>', 'lock byte, e.g. 2F or 0x3C')
-      .action(
-        ctx.action(async (run, text: string) => {
+      .argument('<hex>', 'lock byte, e.g. 2F or 0x3C');
+    addBackupOptions(write).action(
+        ctx.action(async (run, text: string, opts: BackupFlags) => {
           const value = parseLockByte(text);
-          await withProgrammer(run, (flow, link) => writeLockFlow(flow, link, { ...targetOptions(run), value }));
+          await withProgrammer(run, (flow, link) => writeLockFlow(flow, link, { ...targetOptions(run), value, ...backupSink(run, opts) }));
         }),
       );
   },
