@@ -72,7 +72,8 @@ beforeAll(async () => {
   const bin = join(work, 'bin');
   mkdirSync(bin);
   symlinkSync(process.execPath, join(bin, 'node'));
-  bareEnv = { PATH: bin, HOME: process.env['HOME'] ?? work, LANG: 'C' };
+  // automatic chip backups (before flash, erase, …) go into the work folder, not the user's data folder
+  bareEnv = { PATH: bin, HOME: process.env['HOME'] ?? work, LANG: 'C', ISPKIT_BACKUP_DIR: join(work, 'backups') };
 }, 300_000);
 
 afterAll(() => {
