@@ -75,7 +75,7 @@ describe('the other flows on the in-memory fake programmer', () => {
     r.programmer.target.eeprom.set([0xaa, 0xbb, 0xcc, 0xdd], 0x10);
     await writeEepromFlow(r.ctx, r.link, { file: { name: 'e.eep', bytes: hexOf([1, 2], 0x11) } });
     expect([...r.programmer.target.eeprom.subarray(0x10, 0x14)]).toEqual([0xaa, 1, 2, 0xdd]);
-    expect(r.of('result')[0]!.lines).toEqual(['wrote 2 B to EEPROM and verified']);
+    expect(r.of('result')[0]!.lines).toEqual(['wrote 2 B to EEPROM (1 page written, 255 already equal) and verified']);
     let saved = '';
     await readMemory(r.ctx, r.link, { memory: 'eeprom', output: { name: 'backup.hex', save: async (t) => void (saved = t) } });
     expect(parseIntelHex(saved).read(0x10, 4)).toEqual(Uint8Array.from([0xaa, 1, 2, 0xdd]));

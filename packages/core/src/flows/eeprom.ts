@@ -85,7 +85,7 @@ export async function writeEepromFlow(ctx: FlowContext, link: ProgrammerLink, op
       command: 'eeprom write',
       data,
       lines: [
-        `${r.bytesWritten ? `wrote ${formatBytes(image.byteCount)} to EEPROM` : `EEPROM already holds the ${formatBytes(image.byteCount)} of ${name}`} (${r.pagesWritten} page(s) written, ${r.pagesEqual} already equal)${verify ? ', verified' : ''}`,
+        `${r.bytesWritten ? `wrote ${formatBytes(image.byteCount)} to EEPROM` : `EEPROM already holds the ${formatBytes(image.byteCount)} of ${name}`} (${r.pagesWritten} page${r.pagesWritten === 1 ? '' : 's'} written, ${r.pagesEqual} already equal)${verify && r.bytesWritten ? ' and verified' : ''}`,
       ],
     });
     return data;
