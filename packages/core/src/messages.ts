@@ -22,6 +22,8 @@ export interface FrontEndWords {
   rerun: string;
   /** What to do about a file that does not parse. */
   checkFile: string;
+  /** Where a wiring or target failure is diagnosed step by step (ends every wiring/target hint). */
+  doctor: string;
 }
 
 export const cliWords: FrontEndWords = {
@@ -32,6 +34,7 @@ export const cliWords: FrontEndWords = {
   wiring: 'table above',
   rerun: 'run the command again',
   checkFile: 'check the file (see `ispkit hex info <file>`)',
+  doctor: 'run `ispkit doctor`',
 };
 
 /** The words for `ctx.words` (partial overrides fall back to the CLI's). */
@@ -72,13 +75,15 @@ export const messages = {
     new IspkitError(`no target answered: ${what}`, {
       exitCode: ExitCode.TARGET,
       code: 'no-target',
-      hint: `check the wiring (${w.wiring}), that the keyboard is powered (VCC and GND connected), and that nothing else drives RESET`,
+      hint: `check the wiring (${w.wiring}), that the keyboard is powered (VCC and GND connected), and that nothing else drives RESET; ${w.doctor}`,
     }),
   wrongSignature: (found: { name: string; id: string } | undefined, signature: string, wanted: { name: string; signature: string }, w: FrontEndWords) =>
     new IspkitError(`found ${found ? `${found.name} (${signature})` : `an unknown chip (signature ${signature})`}, expected ${wanted.name} (${wanted.signature})`, {
       exitCode: ExitCode.TARGET,
       code: 'wrong-signature',
-      hint: found ? `if ${found.name} is right, ${w.choosePart(found.id)}; otherwise check which chip the programmer is wired to` : 'check the wiring; a flaky connection also garbles the signature',
+      hint: found
+        ? `if ${found.name} is right, ${w.choosePart(found.id)}; otherwise check which chip the programmer is wired to`
+        : `check the wiring; a flaky connection also garbles the signature; ${w.doctor}`,
       details: { signature, expected: wanted.signature },
     }),
   unknownSignature: (signature: string, known: readonly string[]) =>

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command.js';
 import { backupCommand } from './backup.js';
 import { bootloadersCommand } from './bootloaders.js';
+import { doctorCommand } from './doctor.js';
 import { eepromCommand } from './eeprom.js';
 import { eraseCommand } from './erase.js';
 import { flashCommand } from './flash.js';
@@ -24,6 +25,7 @@ import { verifyCommand } from './verify.js';
 export const commands: readonly CliCommand[] = [
   listCommand,
   infoCommand,
+  doctorCommand,
   flashCommand,
   readCommand,
   verifyCommand,
