@@ -1,5 +1,5 @@
 import type { ChipState } from './chip-state.js';
-import { IspkitError, toIspkitError } from './errors.js';
+import { ExitCode, IspkitError, toIspkitError } from './errors.js';
 import { frontEndWords, type FrontEndWords } from './messages.js';
 
 /** The stages of a rescue, in the order a flash goes through them (a page can show them as a list of steps). */
@@ -116,7 +116,7 @@ export async function runFlow(ctx: FlowContext, flow: () => Promise<unknown>): P
     return 0;
   } catch (err) {
     const e = toIspkitError(err);
-    const ev = errorEvent(ctx.signal?.aborted && e.exitCode !== 130 ? new IspkitError('interrupted', { exitCode: 130, code: 'interrupted', cause: err }) : e);
+    const ev = errorEvent(ctx.signal?.aborted && e.exitCode !== ExitCode.INTERRUPTED ? new IspkitError('interrupted', { exitCode: ExitCode.INTERRUPTED, code: 'interrupted', cause: err }) : e);
     ctx.emit(ev);
     return ev.exitCode;
   }
