@@ -9,7 +9,8 @@ import { describe, expect, test } from 'vitest';
  * where the opposite is asserted so the check is known to catch them). Node globals (process, Buffer, require) in
  * the bundled code fail it too.
  */
-const browserEntries = ['@ispkit/core', '@ispkit/stk500', '@ispkit/ihex', '@ispkit/parts', '@ispkit/boards', '@ispkit/loaders'];
+// what packages/web imports today, plus @ispkit/doctor (I/O-free, so the page can explain a pasted log too)
+const browserEntries = ['@ispkit/core', '@ispkit/stk500', '@ispkit/ihex', '@ispkit/parts', '@ispkit/boards', '@ispkit/loaders', '@ispkit/doctor'];
 const nodeOnlyEntries = ['@ispkit/boards/node', '@ispkit/loaders/node-hid'];
 
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
