@@ -17,6 +17,7 @@ import { restoreCommand } from './restore.js';
 import { setupCommand } from './setup.js';
 import { simCommand } from './sim.js';
 import { verifyCommand } from './verify.js';
+import { webCommand } from './web.js';
 
 /**
  * Every `ispkit` command, in help order. To add one: create src/commands/<name>.ts exporting a CliCommand and
@@ -40,5 +41,6 @@ export const commands: readonly CliCommand[] = [
   hexCommand,
   programmerCommand,
   simCommand,
+  webCommand,
   setupCommand,
 ];
