@@ -5,10 +5,13 @@
 //   (a) avrdude 7.1 -c avrisp + stock ArduinoISP (Leonardo build from Debian's arduino-core-avr)
 //   (b) avrdude 7.1 -c avrisp + ispkit firmware
 //   (c) ispkit host (`ispkit flash --no-backup`) + ispkit firmware
+//   (d) the web page in headless Chromium (Web Serial) + ispkit firmware, "Back up first" unticked: the 32 KB
+//       workload (4 KB with --smoke), run in the web lane's private namespace; its simulated total is compared with
+//       row (c) of the same run (the "vs (c)" column; the page runs the same core flow, so it should be within 5 %)
 //   backup rows: what the automatic backup adds to (c), `ispkit backup`, `ispkit restore` (issue 13)
 //
 // Options: --smoke (4 KB, 16 MHz target only: one row per programmer), --out <json> (default bench/results.json),
-//          --only a,b,c,backup (rows), --board teensy2|pro-micro (board for rows b and c; default teensy2).
+//          --only a,b,c,d,backup (rows), --board teensy2|pro-micro (board for rows b, c and d; default teensy2).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -18,6 +21,7 @@ import { root } from './bench/modules.mjs';
 import { makeWorkloads, targets } from './bench/workloads.mjs';
 import { runAvrdudeRow } from './bench/avrdude-row.mjs';
 import { runIspkitRow } from './bench/ispkit-row.mjs';
+import { runWebRow } from './bench/web-row.mjs';
 import { renderMarkdown, renderText } from './bench/table.mjs';
 import { renderBackupMarkdown, runBackupRows } from './bench/backup-rows.mjs';
 import { violationCount } from './bench/measure.mjs';
@@ -26,7 +30,7 @@ const { values: opts } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
     out: { type: 'string' },
-    only: { type: 'string', default: 'a,b,c,backup' },
+    only: { type: 'string', default: 'a,b,c,d,backup' },
     board: { type: 'string', default: 'teensy2' },
   },
 });
@@ -47,13 +51,21 @@ const programmers = [
   { id: 'a', label: '(a) avrdude + stock ArduinoISP', run: (w, t) => runAvrdudeRow({ board: 'pro-micro', firmware: arduinoIsp, workload: w, target: t }) },
   { id: 'b', label: '(b) avrdude + ispkit firmware', run: (w, t) => runAvrdudeRow({ board: opts.board, workload: w, target: t }) },
   { id: 'c', label: '(c) ispkit host + firmware', run: (w, t) => runIspkitRow({ board: opts.board, workload: w, target: t }) },
+  {
+    id: 'd',
+    label: '(d) web page (Chromium) + firmware',
+    only: (w) => w.id === (opts.smoke ? 'random-4k' : 'random-32k'),
+    run: (w, t) => runWebRow({ board: opts.board, workload: w, target: t }),
+  },
 ].filter((p) => opts.only.split(',').includes(p.id));
 
 const rows = [];
 for (const target of benchTargets) {
   for (const workload of workloads) {
     let baseline;
+    let hostTotal;
     for (const p of programmers) {
+      if (p.only && !p.only(workload)) continue;
       log(`${p.label}: ${workload.label}, target ${target.label}`);
       const row = { programmer: p.id, programmerLabel: p.label, workloadId: workload.id, workload: workload.label, workloadBytes: workload.bytes, targetId: target.id, target: target.label };
       try {
@@ -80,6 +92,14 @@ for (const target of benchTargets) {
         if (violationCount(r.totals.violations) > 0) log(`  ${violationCount(r.totals.violations)} ISP timing violations: ${JSON.stringify(r.totals.violations)}`);
         if (p.id === 'a') baseline = row.totalSeconds;
         if (baseline) row.ratioToA = baseline / row.totalSeconds;
+        if (p.id === 'c') hostTotal = row.totalSeconds;
+        if (p.id === 'd' && hostTotal) {
+          // The page runs the same core flow over Web Serial: its simulated time must match the CLI's within 5 %.
+          row.ratioToC = row.totalSeconds / hostTotal;
+          log(`  ${(Math.abs(row.ratioToC - 1) * 100).toFixed(1)} % from row (c) (${row.totalSeconds.toFixed(3)} s vs ${hostTotal.toFixed(3)} s simulated)`);
+          // Reported, not enforced: a heavily loaded machine adds simulated time to either row (see README, Speed).
+          if (Math.abs(row.ratioToC - 1) > 0.05) log('  more than 5 % apart: rerun on a quieter machine before reading anything into it');
+        }
         log(`  total ${row.totalSeconds.toFixed(3)} s simulated, ${row.wallSeconds.toFixed(1)} s wall`);
       } catch (err) {
         row.error = err instanceof Error ? err.message : String(err);

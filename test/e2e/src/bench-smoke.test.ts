@@ -24,6 +24,7 @@ interface Row {
   pageWrites: number;
   bytesPerSecond: number;
   ratioToA?: number;
+  ratioToC?: number;
   violations: Record<string, number>;
   wallSeconds: number;
 }
@@ -39,7 +40,7 @@ interface BackupRow {
   violations: Record<string, number>;
 }
 
-test('pnpm bench --smoke runs all three programmer paths and reports sane figures', async () => {
+test('pnpm bench --smoke runs all four programmer paths and reports sane figures', async () => {
   const out = join(fx.dir, 'results.json');
   const root = workspaceRoot();
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
@@ -49,7 +50,7 @@ test('pnpm bench --smoke runs all three programmer paths and reports sane figure
   });
   expect(code, stderr).toBe(0);
   const results = JSON.parse(readFileSync(out, 'utf8')) as { rows: Row[]; backupRows: BackupRow[] };
-  expect(results.rows.map((r) => r.programmer)).toEqual(['a', 'b', 'c']);
+  expect(results.rows.map((r) => r.programmer)).toEqual(['a', 'b', 'c', 'd']);
   for (const r of results.rows) {
     expect(r.error, `row ${r.programmer}`).toBeUndefined();
     expect(r.verified).toBe(true);
@@ -65,7 +66,9 @@ test('pnpm bench --smoke runs all three programmer paths and reports sane figure
     expect(Object.values(r.violations).reduce((s, n) => s + n, 0), `row ${r.programmer} ISP timing violations`).toBe(0);
     expect(r.wallSeconds).toBeGreaterThan(0);
   }
-  for (const r of results.rows.filter((x) => x.programmer !== 'c')) {
+  // (d), the page in Chromium, is compared with (c) in the table (a figure, not asserted: machine load moves it).
+  expect(results.rows.find((r) => r.programmer === 'd')!.ratioToC).toBeGreaterThan(0);
+  for (const r of results.rows.filter((x) => x.programmer === 'a' || x.programmer === 'b')) {
     expect(r.eraseSeconds! + r.writeSeconds! + r.verifySeconds!).toBeLessThan(r.totalSeconds);
     expect(r.writeSeconds).toBeGreaterThan(32 * 0.0045);
   }

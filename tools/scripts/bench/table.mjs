@@ -12,6 +12,7 @@ const COLUMNS = [
   ['USB bytes', (r) => String(r.usbBytes ?? '-')],
   ['bytes/s', (r) => (r.bytesPerSecond ? String(Math.round(r.bytesPerSecond)) : '-')],
   ['vs (a)', (r) => (r.ratioToA ? `${r.ratioToA.toFixed(1)}x` : '-')],
+  ['vs (c)', (r) => (r.ratioToC ? `${r.ratioToC.toFixed(3)}` : '-')],
   ['violations', (r) => (r.violations ? String(Object.values(r.violations).reduce((s, n) => s + n, 0)) : '-')],
   ['wall s', (r) => num(r.wallSeconds, 1)],
 ];
