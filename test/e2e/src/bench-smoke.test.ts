@@ -40,7 +40,8 @@ interface BackupRow {
   violations: Record<string, number>;
 }
 
-test('pnpm bench --smoke runs all four programmer paths and reports sane figures', async () => {
+// Four paths (the web row starts Chromium in its namespace) and the backup rows: minutes on a busy 2-core machine.
+test('pnpm bench --smoke runs all four programmer paths and reports sane figures', { timeout: 600_000 }, async () => {
   const out = join(fx.dir, 'results.json');
   const root = workspaceRoot();
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {

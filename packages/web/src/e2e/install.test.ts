@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { plugCaterina, plugHalfKay, screenshotDir, startLane, type Lane } from '../lane/index.js';
-import { bootloaderEntry, committedFirmware, flashAsHexFile, plugSim, waitForText, type PluggedSim } from './sim-helpers.js';
+import { bootloaderEntry, committedFirmware, flashAsHexFile, plugSim, unlessPageFails, waitForText, type PluggedSim } from './sim-helpers.js';
 
 const shots = screenshotDir(fileURLToPath(new URL('../..', import.meta.url)));
 let lane: Lane;
@@ -22,7 +22,8 @@ async function startInstall(page: Page, board: string): Promise<void> {
 const installLog = (page: Page) => page.getByRole('list', { name: 'Programmer install log' });
 
 describe('Make a programmer (real navigator.serial + navigator.hid; bootloader models behind faked USB devices)', () => {
-  test('Teensy 2.0: 134-baud request over Web Serial, HalfKay over WebHID, the new firmware signs on', async () => {
+  // Two simulators, a bootloader model and the browser each: minutes on a 2-core machine busy with other suites.
+  test('Teensy 2.0: 134-baud request over Web Serial, HalfKay over WebHID, the new firmware signs on', { timeout: 240_000 }, async () => {
     const cleanups: (() => Promise<void>)[] = [];
     const page = await lane.openPage();
     try {
@@ -30,7 +31,7 @@ describe('Make a programmer (real navigator.serial + navigator.hid; bootloader m
       const running: PluggedSim = await plugSim({ board: 'teensy2' });
       cleanups.push(() => running.stop());
       await startInstall(page, 'Teensy 2.0');
-      const entry = await bootloaderEntry(running.sim);
+      const entry = await bootloaderEntry(running.sim, 60_000);
       expect(entry.via).toBe('jump');
       await running.stop();
       // The page now waits for a device it may not have been granted: it says why and offers the pick.
@@ -41,7 +42,7 @@ describe('Make a programmer (real navigator.serial + navigator.hid; bootloader m
 
       const hk = await plugHalfKay();
       cleanups.push(() => hk.close());
-      await hk.left;
+      await unlessPageFails(hk.left, () => installLog(page).innerText(), 90_000);
       expect(hk.problems).toEqual([]);
       const expected = committedFirmware('ispkit-teensy2-b0.hex');
       expect(Buffer.from(hk.model.flash.subarray(0, expected.endAddress))).toEqual(Buffer.from(expected.toBinary({ start: 0, end: expected.endAddress })));
@@ -61,7 +62,7 @@ describe('Make a programmer (real navigator.serial + navigator.hid; bootloader m
     }
   });
 
-  test('Pro Micro: 1200-baud touch over Web Serial, Caterina (AVR109) on its new port, read back, signs on', async () => {
+  test('Pro Micro: 1200-baud touch over Web Serial, Caterina (AVR109) on its new port, read back, signs on', { timeout: 240_000 }, async () => {
     const cleanups: (() => Promise<void>)[] = [];
     const page = await lane.openPage();
     try {
@@ -71,7 +72,7 @@ describe('Make a programmer (real navigator.serial + navigator.hid; bootloader m
       const running = await plugSim({ board: 'pro-micro', dtr: false });
       cleanups.push(() => running.stop());
       await startInstall(page, 'Pro Micro 5 V (16 MHz)');
-      const entry = await bootloaderEntry(running.sim);
+      const entry = await bootloaderEntry(running.sim, 60_000);
       expect(entry.via).toBe('watchdog-reset');
       await running.stop();
       const section = page.locator('#step-programmer');
@@ -79,7 +80,7 @@ describe('Make a programmer (real navigator.serial + navigator.hid; bootloader m
 
       const cat = await plugCaterina();
       cleanups.push(() => cat.close());
-      await cat.left;
+      await unlessPageFails(cat.left, () => installLog(page).innerText(), 90_000);
       expect(cat.problems).toEqual([]);
       expect(cat.model.left?.reason).toBe('exit-command');
       expect(cat.model.bootSectionWrites).toBe(0);

@@ -59,7 +59,31 @@ export async function waitForText(read: () => Promise<string>, pattern: RegExp, 
   for (;;) {
     text = await read();
     if (pattern.test(text)) return text;
+    if (/^error: /m.test(text)) throw new Error(`the page failed while waiting for ${pattern}:\n${text}`);
     if (Date.now() > end) throw new Error(`waited ${timeoutMs} ms for ${pattern}; the page shows:\n${text}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Waits for `work`, but fails at once (with the page's whole log) when the page shows an error line first: a
+ * bootloader model waits for the page forever otherwise.
+ */
+export async function unlessPageFails<T>(work: Promise<T>, log: () => Promise<string>, timeoutMs: number): Promise<T> {
+  let stop = false;
+  const watch = (async (): Promise<never> => {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const text = await log();
+      if (/^error: /m.test(text)) throw new Error(`the page failed:\n${text}`);
+      if (Date.now() > end) throw new Error(`waited ${timeoutMs} ms; the page shows:\n${text}`);
+      if (stop) return new Promise<never>(() => {});
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  try {
+    return await Promise.race([work, watch]);
+  } finally {
+    stop = true;
   }
 }

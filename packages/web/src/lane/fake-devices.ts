@@ -27,8 +27,6 @@ export interface FakeDevice {
   unplug(): Promise<void>;
 }
 
-let counter = 0;
-
 /** Throws unless this process runs inside the lane's namespace. */
 export function assertInLane(): void {
   if (process.env.ISPKIT_WEB_LANE !== 'namespace' || !existsSync('/run/udev/control')) {
@@ -87,8 +85,10 @@ function udevRecord(id: UsbIdentity, extra: string[] = []): string {
 export async function plugSerialPort(pty: string, id: UsbIdentity, opts: { announce?: boolean } = {}): Promise<FakeDevice> {
   assertInLane();
   const minor = ptyMinor(pty);
-  const name = `ttyISP${++counter}`;
+  // Named after the pty (unique while it exists); an entry left by an earlier run for a reused pty is replaced.
+  const name = `ttyISP${minor}`;
   const dir = join('/sys/class/tty', name);
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'uevent'), `MAJOR=${PTS_MAJOR}\nMINOR=${minor}\nDEVNAME=pts/${minor}\n`);
   writeFileSync(join(dir, 'dev'), `${PTS_MAJOR}:${minor}\n`);
@@ -144,9 +144,10 @@ export async function plugHidDevice(pty: string, id: HidIdentity): Promise<FakeD
   assertInLane();
   const minor = ptyMinor(pty);
   const n = ++hidCounter;
-  const name = `hidraw${100 + n}`;
+  const name = `hidraw${1000 + minor}`;
+  rmSync(join('/sys/class/hidraw', name), { force: true });
   const hidName = `0003:${hex4(id.vendorId).toUpperCase()}:${hex4(id.productId).toUpperCase()}.${n.toString(16).toUpperCase().padStart(4, '0')}`;
-  const usbDir = join('/sys/devices/virtual/misc', `ispkit-usb${n}`);
+  const usbDir = join('/sys/devices/virtual/misc', `ispkit-usb${process.pid}-${n}`);
   const hidDir = join(usbDir, hidName);
   const rawDir = join(hidDir, 'hidraw', name);
   mkdirSync(rawDir, { recursive: true });
@@ -168,10 +169,10 @@ export async function plugHidDevice(pty: string, id: HidIdentity): Promise<FakeD
   writeFileSync(join(rawDir, 'dev'), `${PTS_MAJOR}:${minor}\n`);
   symlinkSync('../../../../../../../class/hidraw', join(rawDir, 'subsystem'));
   const classLink = join('/sys/class/hidraw', name);
-  symlinkSync(`../../devices/virtual/misc/ispkit-usb${n}/${hidName}/hidraw/${name}`, classLink);
+  symlinkSync(`../../devices/virtual/misc/ispkit-usb${process.pid}-${n}/${hidName}/hidraw/${name}`, classLink);
   const dbFile = `/run/udev/data/c${PTS_MAJOR}:${minor}`;
   writeFileSync(dbFile, 'E:ID_BUS=usb\n');
-  const devpath = `/devices/virtual/misc/ispkit-usb${n}/${hidName}/hidraw/${name}`;
+  const devpath = `/devices/virtual/misc/ispkit-usb${process.pid}-${n}/${hidName}/hidraw/${name}`;
   const event = (action: string) =>
     sendUevent({ ACTION: action, DEVPATH: devpath, SUBSYSTEM: 'hidraw', DEVNAME: `/dev/pts/${minor}`, MAJOR: PTS_MAJOR, MINOR: minor });
   await event('add');
