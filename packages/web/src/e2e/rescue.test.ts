@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { decodeBackup, serializeIntelHex } from '@ispkit/ihex';
 import { randomImage, workspaceRoot } from '@ispkit/sim/testing';
 import { screenshotDir, startLane, type Lane } from '../lane/index.js';
-import { plugSim } from './sim-helpers.js';
+import { plugSim, waitForText } from './sim-helpers.js';
 
 /** Simulated ms at which the USB cable is pulled: after connect, identify, fuses and erase, inside the write. */
 const UNPLUG_AT_SIM_MS = 1500;
@@ -56,7 +56,9 @@ describe('the whole rescue in real Chromium against the simulator', () => {
       await page.locator('#step-choose').screenshot({ path: join(shots, '4-choose.png') });
 
       const text = await flashAndWait(page);
-      expect(text).toMatch(/backed up ATmega32U4: 32 KB flash, 1 KB EEPROM, fuses low 5E high 99 ext F3, lock FF/);
+      // the backup is read in the same session, before the erase
+      expect(text).toMatch(/backup: 32 KB flash, 1 KB EEPROM, fuses and lock bits saved to atmega32u4-backup-[\d-]+\.elf \(the download link in step 5\)/);
+      expect(text.indexOf('backup: 32 KB')).toBeLessThan(text.indexOf('erased the chip'));
       expect(text).toMatch(/flashed .* to ATmega32U4 and verified in [\d.]+ s/);
       expect(text).toMatch(/fuses written and read back: ext FB, high D8, low FF \(Caterina \(5 V, 16 MHz\)\)/);
       expect(text).toMatch(/fuses: low FF high D8 ext FB/);
@@ -74,7 +76,6 @@ describe('the whole rescue in real Chromium against the simulator', () => {
       expect(backup.fuses).toEqual({ low: 0x5e, high: 0x99, ext: 0xf3 });
       expect(backup.flash.length).toBe(32768);
       expect(backup.flash.every((b) => b === 0xff)).toBe(true);
-      await page.locator('#step-backup').screenshot({ path: join(shots, '5-backup.png') });
 
       // the chip now holds the keyboard: its fuses, and it boots through the bootloader into a USB keyboard
       expect(await sim.sim.fuses()).toMatchObject({ low: 0xff, high: 0xd8, ext: 0xfb });
@@ -107,6 +108,29 @@ describe('the whole rescue in real Chromium against the simulator', () => {
       expect(text).toContain('Failed: see the log below.');
       expect(text).not.toMatch(/Done:|verified in/);
       await page.locator('#step-flash').screenshot({ path: join(shots, '6-flash-unplugged.png') });
+    } finally {
+      await page.close();
+      await sim.stop();
+    }
+  });
+
+  test('Back up first, on its own: flash, EEPROM, fuses and lock bits in one download; the chip is unchanged', async () => {
+    const page = await lane.openPage();
+    const content = randomImage(4096, 3);
+    const sim = await plugSim({ board: 'teensy2', flashImage: content, fuses: 'FF:D8:FB' });
+    try {
+      await page.getByRole('button', { name: 'Back up flash, EEPROM and fuses' }).click();
+      const log = page.getByRole('list', { name: 'Backup log' });
+      const text = await waitForText(() => log.innerText(), /^backed up ATmega32U4: 32 KB flash, 1 KB EEPROM, fuses FF D8 FB, lock FF$/m, 60_000);
+      expect(text).toMatch(/saved to atmega32u4-backup-[\d-]+\.elf \(the download link in step 5\); restore with `ispkit restore /);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Download the backup/ }).click()]);
+      const saved = join(tmp, `alone-${download.suggestedFilename()}`);
+      await download.saveAs(saved);
+      const backup = decodeBackup(new Uint8Array(readFileSync(saved)), { source: saved });
+      expect(Buffer.from(backup.flash.subarray(0, 4096))).toEqual(Buffer.from(content.toBinary({ start: 0, end: 4096 })));
+      expect(backup.fuses).toEqual({ low: 0xff, high: 0xd8, ext: 0xfb });
+      expect((await sim.sim.stats()).pageWrites).toBe(0);
+      await page.locator('#step-backup').screenshot({ path: join(shots, '5-backup.png') });
     } finally {
       await page.close();
       await sim.stop();

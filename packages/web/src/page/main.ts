@@ -2,9 +2,9 @@
  * The page: six steps, each usable on its own. UI only: the flows, checks and words come from @ispkit/core and
  * @ispkit/loaders; this file wires buttons to them and renders what they report.
  */
-import { flash, info, type CoreEvent } from '@ispkit/core';
+import { backupFlow, flash, info, type CoreEvent } from '@ispkit/core';
 import { boards, getBoard } from '@ispkit/boards';
-import { backupFlow, type BackupFile } from './backup-step.js';
+import { downloadSink } from './backup-step.js';
 import { setupChoose } from './choose-step.js';
 import { setupInstall } from './install-step.js';
 import { StepLog, byId } from './log.js';
@@ -85,30 +85,18 @@ function setupConnect(): void {
   });
 }
 
-function offerDownload(container: HTMLElement, file: BackupFile): void {
-  const url = URL.createObjectURL(new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file.name;
-  a.textContent = `Download the backup (${file.name})`;
-  container.replaceChildren(a);
-}
-
-function setupBackup(): (log: StepLog, progress: { bar: HTMLProgressElement; text: HTMLElement }) => Promise<boolean> {
+function setupBackup(): void {
   const links = byId<HTMLElement>('backup-links');
-  const run = async (log: StepLog, progress: { bar: HTMLProgressElement; text: HTMLElement }) => {
-    const code = await runOnProgrammer({ log, rerun: 'Back up', progress }, (ctx, link) => backupFlow(ctx, link, (f) => offerDownload(links, f)));
-    return code === 0;
-  };
   const log = new StepLog(byId('backup-log'));
   action(byId('backup'), async () => {
     log.clear();
-    await run(log, { bar: byId('backup-progress'), text: byId('backup-status') });
+    await runOnProgrammer({ log, rerun: 'Back up', progress: { bar: byId('backup-progress'), text: byId('backup-status') } }, (ctx, link) =>
+      backupFlow(ctx, link, { part: EXPECTED_PART, backup: downloadSink(links) }),
+    );
   });
-  return run;
 }
 
-function setupFlash(choice: ReturnType<typeof setupChoose>, backup: ReturnType<typeof setupBackup>): void {
+function setupFlash(choice: ReturnType<typeof setupChoose>): void {
   const log = new StepLog(byId('flash-log'));
   const status = byId<HTMLElement>('flash-status');
   const bar = byId<HTMLProgressElement>('flash-progress');
@@ -125,13 +113,6 @@ function setupFlash(choice: ReturnType<typeof setupChoose>, backup: ReturnType<t
     if (!c.ok) {
       log.line('the chosen files did not pass the checks in step 4: fix them first', 'error');
       return;
-    }
-    if (first.checked) {
-      log.line('backing up the chip first (step 5)');
-      if (!(await backup(log, { bar, text: status }))) {
-        log.line('nothing was erased: the backup did not complete (untick "Back up first" to flash without one)', 'error');
-        return;
-      }
     }
     let verified = false;
     const code = await runOnProgrammer(
@@ -150,6 +131,8 @@ function setupFlash(choice: ReturnType<typeof setupChoose>, backup: ReturnType<t
           fuses: c.fuses,
           verify: true,
           part: EXPECTED_PART,
+          // read inside this session, before the erase; a failed backup stops the flow with the chip unchanged
+          ...(first.checked ? { backup: downloadSink(byId('backup-links')) } : {}),
         }),
     );
     status.textContent = code === 0 && verified ? 'Done: written, verified, fuses set and read back.' : 'Failed: see the log below. The last line says what state the chip is in.';
@@ -162,5 +145,5 @@ setupInstall();
 setupWiring();
 setupConnect();
 const choice = setupChoose();
-const backup = setupBackup();
-setupFlash(choice, backup);
+setupBackup();
+setupFlash(choice);
