@@ -1,5 +1,5 @@
 import { formatSignature } from '@ispkit/parts';
-import { describeProgrammer, formatHz, ispkitSckHz } from '@ispkit/stk500';
+import { IspkitParm, describeProgrammer, formatHz, ispkitSckHz } from '@ispkit/stk500';
 import { readProtected } from '../backup.js';
 import { wordsOf, type FlowContext } from '../events.js';
 import { QMK_EECONFIG_HANDEDNESS, recogniseQmkEeprom, type QmkEeprom } from '../qmk-eeprom.js';
@@ -7,6 +7,7 @@ import { hex8 } from '../format.js';
 import { fuseReport } from '../fuse-report.js';
 import { programmerError, type ProgrammerLink } from '../link.js';
 import { readFuses, withTarget, type TargetOptions } from '../target.js';
+import { boardByCode, wiringLines } from '../wiring.js';
 
 /** Programmer (sign-on, versions, SCK), target signature and part, fuses decoded, lock bits. Changes nothing. */
 export async function info(ctx: FlowContext, link: ProgrammerLink, options: TargetOptions = {}): Promise<Record<string, unknown>> {
@@ -28,6 +29,8 @@ export async function info(ctx: FlowContext, link: ProgrammerLink, options: Targ
       }
     }
     const pi = t.session.info;
+    // the wiring table of this programmer's board (ours reports it), as `ispkit doctor` prints it
+    const board = pi.kind === 'ispkit' ? boardByCode(await t.session.client.getParameter(IspkitParm.ISPKIT_BOARD)) : undefined;
     const report = fuseReport(t.part, fuses);
     const data = {
       port: link.path,
@@ -49,6 +52,7 @@ export async function info(ctx: FlowContext, link: ProgrammerLink, options: Targ
         ...(qmk
           ? [`EEPROM: QMK settings (magic ${qmk.magic.toString(16).toUpperCase()}); split handedness ${qmk.handedness} (byte ${QMK_EECONFIG_HANDEDNESS} = ${hex8(qmk.handednessByte)})`]
           : []),
+        ...(board ? wiringLines([board]) : []),
       ],
     });
     return data;
