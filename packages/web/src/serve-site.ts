@@ -3,7 +3,8 @@
  * The page needs no server logic; this exists because Web Serial and WebHID need a secure context (localhost
  * over http counts, file:// does not) and because the browser's permission policy matches by origin.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 
@@ -31,6 +32,8 @@ export interface ServeOptions {
   root: string;
   /** 0 (default) picks a free port. */
   port?: number;
+  /** Handles HTTP upgrade requests (`ispkit web --sim-port`'s WebSocket bridge); without it they are refused. */
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 /** Serves `root` on 127.0.0.1. Rejects with the OS's reason when the port cannot be bound. */
@@ -57,6 +60,10 @@ export async function serveSite(opts: ServeOptions): Promise<SiteServer> {
       }
     })();
   });
+  server.on('upgrade', (req, socket, head) => {
+    if (opts.upgrade) opts.upgrade(req, socket, head);
+    else socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
@@ -66,6 +73,10 @@ export async function serveSite(opts: ServeOptions): Promise<SiteServer> {
   return {
     origin: `http://127.0.0.1:${port}`,
     port,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

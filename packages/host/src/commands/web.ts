@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { serveSite, siteBuilt, siteDir, type SiteServer } from '@ispkit/web';
 import { CliError, ExitCode, usageError } from '../cli-error.js';
 import type { CliCommand, RunContext } from '../command.js';
+import { simBridge, type SimBridge } from './web-bridge.js';
 
 /**
  * `ispkit web`: serves the static page (packages/web's build) on 127.0.0.1 — a secure context where Web Serial and
@@ -15,6 +17,7 @@ export const DEFAULT_WEB_PORT = 8432;
 interface WebOptions {
   httpPort: string;
   open: boolean;
+  simPort?: string;
 }
 
 /** The command that opens a URL in the desktop's browser, or undefined where there is no desktop to open it on. */
@@ -45,20 +48,27 @@ async function runWeb(run: RunContext, opts: WebOptions): Promise<void> {
   if (!siteBuilt()) {
     throw new CliError(`the web page is not built (${siteDir()} has no index.html)`, { code: 'web-not-built', hint: 'run `pnpm build` in the ispkit checkout' });
   }
+  if (opts.simPort !== undefined && !existsSync(opts.simPort)) {
+    throw usageError(`--sim-port ${opts.simPort} does not exist`, 'start `pnpm ispkit sim` first and give the port it prints');
+  }
+  const bridge: SimBridge | undefined = opts.simPort !== undefined ? simBridge(opts.simPort, (l) => run.out.warning(l)) : undefined;
   let server: SiteServer;
   try {
-    server = await serveSite({ root: siteDir(), port });
+    server = await serveSite({ root: siteDir(), port, ...(bridge ? { upgrade: bridge.upgrade } : {}) });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') throw new CliError(`port ${port} on 127.0.0.1 is in use (another ispkit web?)`, { code: 'web-port-in-use', exitCode: ExitCode.FAILURE, hint: 'stop the other one or choose another with --http-port <n>' });
     throw new CliError(`cannot serve the page on 127.0.0.1:${port}: ${e.message}`, { code: 'web-serve' });
   }
   try {
-    const url = `${server.origin}/`;
+    const url = `${server.origin}/${bridge ? '?bridge' : ''}`;
     const opened = opts.open && (await openBrowser(url));
     run.out.result('web', { url, root: siteDir(), opened }, [
       `serving the ispkit page on ${url}`,
       opened ? '  opened it in your browser (use Chrome, Edge or Opera: Firefox and Safari lack Web Serial)' : '  open it in Chrome, Edge or Opera (Firefox and Safari lack Web Serial and WebHID)',
+      ...(bridge
+        ? [`  simulator bridge: the page's steps 3 to 6 talk to ${opts.simPort} over a WebSocket (not Web Serial) while opened with ?bridge`]
+        : []),
       'Ctrl-C stops it',
     ]);
     await new Promise<void>((resolve) => {
@@ -66,6 +76,7 @@ async function runWeb(run: RunContext, opts: WebOptions): Promise<void> {
       run.signal.addEventListener('abort', () => resolve(), { once: true });
     });
   } finally {
+    await bridge?.close();
     await server.close();
   }
 }
@@ -78,6 +89,7 @@ export const webCommand: CliCommand = {
       .description('serve the web page (flash from Chrome/Edge over Web Serial and WebHID) on 127.0.0.1 until Ctrl-C')
       .option('--http-port <n>', 'TCP port on 127.0.0.1 (0 picks a free one)', String(DEFAULT_WEB_PORT))
       .option('--no-open', 'do not open a browser')
+      .option('--sim-port <port>', "relay this serial port (e.g. `ispkit sim`'s) to the page over a WebSocket, for trying the page without hardware")
       .action(ctx.action(async (run, opts: WebOptions) => runWeb(run, opts)));
   },
 };

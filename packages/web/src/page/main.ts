@@ -9,12 +9,19 @@ import { setupChoose } from './choose-step.js';
 import { setupInstall } from './install-step.js';
 import { StepLog, byId } from './log.js';
 import { runOnProgrammer } from './programmer-run.js';
+import { bridgeUrl } from './web-socket-stream.js';
 import { renderWiring } from './wiring.js';
 
 const EXPECTED_PART = 'atmega32u4';
 
 function checkSupport(): void {
   const support = byId<HTMLParagraphElement>('support');
+  if (bridgeUrl(window.location)) {
+    support.className = 'bridge';
+    support.textContent =
+      'Simulator bridge: steps 3 to 6 talk to the simulated programmer of `ispkit sim` through `ispkit web` over a WebSocket, not through Web Serial. Open the page without ?bridge to use a real programmer.';
+    return;
+  }
   const serial = 'serial' in navigator;
   const hid = 'hid' in navigator;
   if (serial && hid) {

@@ -7,6 +7,7 @@ import { errorLine, formatBytes, formatRate, runFlow, type CoreEvent, type FlowC
 import type { StepLog } from './log.js';
 import { openFailure, pickProgrammerPort } from './pick-port.js';
 import { WebSerialStream } from './web-serial-stream.js';
+import { WebSocketStream, bridgeUrl } from './web-socket-stream.js';
 
 /** What messages call the port: the page never learns an OS path. */
 export const PORT_NAME = 'the programmer port';
@@ -69,20 +70,30 @@ function render(opts: RunOptions, e: CoreEvent, started: Map<string, number>): v
 
 /** Resolves with the CLI's exit code (0 = done and, where the flow verifies, verified). */
 export async function runOnProgrammer(opts: RunOptions, flow: (ctx: FlowContext, link: ProgrammerLink) => Promise<unknown>): Promise<number> {
-  let port: SerialPort;
-  try {
-    port = await pickProgrammerPort();
-  } catch (err) {
-    opts.log.line(openFailure(err), 'error');
-    return 3;
-  }
   let lost = false;
-  let stream: WebSerialStream;
-  try {
-    stream = await WebSerialStream.open(port, { baudRate: 115200, onLost: () => (lost = true) });
-  } catch (err) {
-    opts.log.line(openFailure(err), 'error');
-    return 3;
+  let stream: WebSerialStream | WebSocketStream;
+  const bridge = bridgeUrl(window.location);
+  if (bridge) {
+    try {
+      stream = await WebSocketStream.open(bridge);
+    } catch (err) {
+      opts.log.line(`${(err as Error).message}: is \`ispkit web --sim-port <port>\` still running?`, 'error');
+      return 3;
+    }
+  } else {
+    let port: SerialPort;
+    try {
+      port = await pickProgrammerPort();
+    } catch (err) {
+      opts.log.line(openFailure(err), 'error');
+      return 3;
+    }
+    try {
+      stream = await WebSerialStream.open(port, { baudRate: 115200, onLost: () => (lost = true) });
+    } catch (err) {
+      opts.log.line(openFailure(err), 'error');
+      return 3;
+    }
   }
   const started = new Map<string, number>();
   const ctx: FlowContext = {
@@ -93,7 +104,7 @@ export async function runOnProgrammer(opts: RunOptions, flow: (ctx: FlowContext,
     rerun: opts.rerun,
     now: () => performance.now(),
   };
-  const link: ProgrammerLink = { path: PORT_NAME, stream, isGone: () => lost };
+  const link: ProgrammerLink = { path: bridge ? 'the simulator bridge' : PORT_NAME, stream, isGone: () => lost };
   try {
     return await runFlow(ctx, () => flow(ctx, link));
   } catch (err) {
