@@ -86,7 +86,7 @@ describe('the packed ispkit package', () => {
     const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { engines: { node: string }; dependencies: Record<string, string> };
     expect(pkg.engines.node).toBe('>=20');
     expect(pkg.dependencies).toEqual(manifest.dependencies);
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@noble/hashes', 'cli-progress', 'commander', 'node-hid', 'serialport']);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@noble/hashes', 'cli-progress', 'commander', 'node-hid', 'serialport', 'ws']);
     expect(readdirSync(join(pkgDir, 'firmware/dist')).sort()).toEqual(['ispkit-pro-micro-3v3-b6.hex', 'ispkit-pro-micro-b6.hex', 'ispkit-teensy2-b0.hex']);
     for (const f of readdirSync(join(pkgDir, 'firmware/dist'))) {
       expect(readFileSync(join(pkgDir, 'firmware/dist', f), 'utf8')).toBe(readFileSync(join(root, 'firmware/dist', f), 'utf8'));
