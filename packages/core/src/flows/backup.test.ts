@@ -52,7 +52,8 @@ function filledChip(fuses = { low: 0xde, high: 0x99, ext: 0xf3 }, lock = 0xff) {
   return r;
 }
 
-describe('backups in the flows (in-memory fake programmer)', () => {
+// whole-chip reads on the in-memory fake take a second or more of CPU; a loaded machine must not fail them
+describe('backups in the flows (in-memory fake programmer)', { timeout: 30_000 }, () => {
   test('flash backs up the whole chip before the erase, and the backup decodes to what the chip held', async () => {
     const r = filledChip();
     const flashBefore = r.programmer.target.flash.slice();
@@ -100,6 +101,15 @@ describe('backups in the flows (in-memory fake programmer)', () => {
     expect(r.programmer.target.eeprom).toEqual(eeprom);
     expect(r.programmer.target.fuses).toEqual({ low: 0xff, high: 0xd8, ext: 0xfb });
     expect(r.of('chip-state').some((s) => /high fuse is temporarily 91 \(EESAVE programmed/.test(s.text))).toBe(true);
+  });
+
+  test('keepEeprom interrupted by an unplug: the error says the high fuse is still the temporary EESAVE value', async () => {
+    const r = recordFlow({ target: { fuses: { low: 0xde, high: 0x99, ext: 0xf3 } }, disconnectAfterBytes: 3000 });
+    const big = { name: 'big.hex', bytes: serializeIntelHex(MemoryImage.fromBinary(random(16384, 6), 0)) };
+    const e = await failure(flash(r.ctx, r.link, { firmware: big, keepEeprom: true }));
+    expect(e.exitCode).toBe(3);
+    expect(e.message).toMatch(/its high fuse is temporarily 91 \(EESAVE programmed so the erase keeps the EEPROM; it should become 99\)/);
+    expect(r.programmer.target.fuses.high).toBe(0x91);
   });
 
   test('backup then restore onto a changed chip puts everything back; a second restore writes no EEPROM page', async () => {

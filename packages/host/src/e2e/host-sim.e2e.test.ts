@@ -121,14 +121,14 @@ describe('ispkit against the simulator: checks and failures', () => {
   test('programmer unplugged mid-write: exits within 2 s of the unplug, saying the chip state and what to run (exit 3)', async () => {
     const big = MemoryImage.fromBinary(seeded(28 * 1024, 5), 0);
     const path = writeHex(dir, 'big.hex', big);
-    // unplugged after the automatic backup (about 0.6 s of 32 KB + 1 KB reads at 2 MHz SCK), while writing
-    const s = await sim({ board: 'teensy2', fuses: 'DE:99:F3', faults: 'disconnect:1400' });
+    // unplugged after the automatic backup (about 0.6 s of 32 KB + 1 KB reads at 2 MHz SCK), while writing (1.5 s)
+    const s = await sim({ board: 'teensy2', fuses: 'DE:99:F3', faults: 'disconnect:1700' });
     let unpluggedAt = 0;
     void s.exited.then(() => (unpluggedAt = Date.now()));
     const r = await runCli(['flash', path, '-P', s.port]);
     const endedAt = Date.now();
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/^ispkit: error: the programmer on .* disconnected while (writing|verifying) flash.*: the chip is erased and .*; reconnect and run `ispkit flash .*big\.hex -P \S+` again; the chip as it was before is backed up in (\S+\.elf): `ispkit restore \2` puts it back$/m);
+    expect(r.stderr).toMatch(/^ispkit: error: the programmer on .* disconnected while (writing|verifying) flash.*: the chip is erased.*; reconnect and run `ispkit flash .*big\.hex -P \S+` again; the chip as it was before is backed up in (\S+\.elf): `ispkit restore \2` puts it back$/m);
     if (unpluggedAt) expect(endedAt - unpluggedAt).toBeLessThan(2000);
   }, 3 * MINUTE);
 
