@@ -7,11 +7,12 @@
  *   native ones must install from their own prebuilt binaries. Each one must be listed in this package's
  *   `dependencies` at the version the importing workspace package pins, or the build fails naming the line to add;
  * - firmware/dist/*.hex: the committed programmer firmware, found by the CLI next to dist/;
- * - udev/60-ispkit.rules: the udev rule `ispkit setup udev` installs, rendered from the same id tables.
+ * - udev/60-ispkit.rules: the udev rule `ispkit setup udev` installs, rendered from the same id tables;
+ * - dist/site: the built web page `ispkit web` serves (where @ispkit/web's siteDir() looks from dist/cli.js).
  *
  *   node scripts/bundle.mjs [--check]     (--check: verify the dependency list only, write nothing)
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -111,6 +112,12 @@ const hexes = readdirSync(firmwareDist).filter((f) => f.endsWith('.hex'));
 if (hexes.length === 0) fail(`no programmer hex files in ${firmwareDist}`);
 for (const f of hexes) copyFileSync(join(firmwareDist, f), join(hexOut, f));
 
+// The web page (packages/web's vite build), next to the bundle where `ispkit web` finds it.
+const siteSrc = join(linkedPackage('@ispkit/web'), 'dist', 'site');
+if (!existsSync(join(siteSrc, 'index.html'))) fail(`the web page is not built (${siteSrc}); run pnpm build`);
+rmSync(join(pkgDir, 'dist', 'site'), { recursive: true, force: true });
+cpSync(siteSrc, join(pkgDir, 'dist', 'site'), { recursive: true });
+
 // The udev rule, from the same tables `ispkit setup udev` uses.
 const host = await import(pathToFileURL(join(hostDir, 'dist', 'index.js')).href);
 mkdirSync(join(pkgDir, 'udev'), { recursive: true });
@@ -118,5 +125,5 @@ writeFileSync(join(pkgDir, 'udev', host.UDEV_RULE_FILE), host.renderUdevRules())
 
 process.stdout.write(
   `ispkit package: dist/cli.js bundles ${bundled.join(', ')}; depends on ${[...externals.keys()].sort().join(', ')}; ` +
-    `firmware ${hexes.join(', ')}; udev/${host.UDEV_RULE_FILE}\n`,
+    `firmware ${hexes.join(', ')}; udev/${host.UDEV_RULE_FILE}; dist/site (the web page)\n`,
 );

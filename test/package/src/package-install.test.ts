@@ -5,7 +5,7 @@
  * programmer running in simavr (started from the monorepo through @ispkit/sim), so a path into the workspace
  * hidden in the bundle would fail here.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +101,25 @@ describe('the packed ispkit package', () => {
     // The native parts came from their prebuilt binaries (npm ran no compiler: there is no build/ directory).
     expect(existsSync(join(app, 'node_modules/@serialport/bindings-cpp/build'))).toBe(false);
     expect(existsSync(join(app, 'node_modules/node-hid/build'))).toBe(false);
+  });
+
+  test('ispkit web serves the page shipped in the package', async () => {
+    const cli = spawn(join(app, 'node_modules/.bin/ispkit'), ['web', '--http-port', '0', '--no-open'], { cwd: app, env: bareEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    cli.stdout.on('data', (d) => (out += d));
+    cli.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)));
+    try {
+      for (let i = 0; i < 200 && !/http:\/\/127\.0\.0\.1:\d+\//.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+      const url = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1];
+      expect(url, out).toBeDefined();
+      const page = await fetch(url!);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('ispkit: revive a keyboard from the browser');
+    } finally {
+      cli.kill('SIGINT');
+      expect(await exited).toBe(0);
+    }
   });
 
   test('npx ispkit --version prints the package version', async () => {
