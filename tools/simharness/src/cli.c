@@ -1,5 +1,6 @@
 /* cli: option parsing. Every option takes its value as the next argument or after '='. */
 #include "cli.h"
+#include "usb_profile.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -17,9 +18,13 @@ static const char cli_usage[] =
 	"      [--bootloader-address 0x7000]... [--fault <fault>]... [--seed N]\n"
 	"      [--dump-flash <hex>] [--dump-eeprom <hex>] [--results <json>] [--max-sim-seconds N]\n"
 	"      [--host-wait-ms 100] [--no-usb] [--verbose]\n"
+	"      [--usb-profile linux|windows|macos] [--usb-event <event>[@out:<bytes>|@ms:<sim-ms>|@write:<n>]]...\n"
+	"      [--usb-serial <20 hex digits>]\n"
+	"    usb events: reset, set-config, set-interface, clear-halt:in|out|notify, suspend:<ms>, unplug, probe\n"
 	"    faults: no-target-high, no-target-low, never-ready, flip:<probability>, disconnect:<sim-ms>, locked,\n"
 	"            miso-open, reset-open, sck-mosi-swapped, unpowered, slow-clock:<hz>, supply:<volts>\n"
-	"    stdin commands: stats | dump-flash <path> | dump-eeprom <path> | line <baud> <dtr 0|1> [rts 0|1] | quit\n"
+	"    stdin commands: stats | dump-flash <path> | dump-eeprom <path> | line <baud> <dtr 0|1> [rts 0|1] |\n"
+	"      usb-event <event>[@out:+<bytes>|@ms:+<ms>|@write:+<n>] | quit\n"
 	"  simharness boot --image <hex> --fuses L:H:E [--timeout-ms 3000] [--f-cpu 16000000] [--target atmega32u4]\n";
 
 const part_facts_t *cli_find_part(const char *id)
@@ -137,6 +142,10 @@ int cli_parse(int argc, char **argv, cli_config_t *cfg, char *err, size_t err_le
 	cfg->bootloaders[0] = 0x7000;
 	cfg->bootloaders[1] = 0x7E00;
 	cfg->bootloader_count = 2;
+	{
+		static const uint8_t default_serial[10] = { 0x5A, 0x31, 0x33, 0x34, 0x39, 0x35, 0x0E, 0x02, 0x12, 0x0A };
+		memcpy(cfg->usb_serial, default_serial, sizeof default_serial);
+	}
 	uint64_t seed = 1;
 	const char *target = "atmega32u4", *sig = NULL, *fault_specs[16];
 	int nfaults = 0, have_fuses = 0, have_lock = 0;
@@ -283,6 +292,32 @@ int cli_parse(int argc, char **argv, cli_config_t *cfg, char *err, size_t err_le
 			CLI_RUN_ONLY cfg->results = val;
 		} else if (CLI_IS("--max-sim-seconds")) {
 			CLI_RUN_ONLY rc = cli_double(name, val, &cfg->max_sim_seconds, err, err_len);
+		} else if (CLI_IS("--usb-profile")) {
+			CLI_RUN_ONLY int id = usb_profile_parse(val);
+			if (id < 0) {
+				snprintf(err, err_len, "--usb-profile '%s': expected linux, windows or macos", val);
+				return -1;
+			}
+			cfg->usb_profile = id;
+		} else if (CLI_IS("--usb-event")) {
+			CLI_RUN_ONLY
+			if (cfg->usb_event_count == CLI_MAX_USB_EVENTS) {
+				snprintf(err, err_len, "at most %d --usb-event options", CLI_MAX_USB_EVENTS);
+				return -1;
+			}
+			rc = usb_event_parse(val, &cfg->usb_events[cfg->usb_event_count++], err, err_len);
+		} else if (CLI_IS("--usb-serial")) {
+			CLI_RUN_ONLY
+			unsigned b[10];
+			char tail;
+			if (strlen(val) != 20 ||
+			    sscanf(val, "%2x%2x%2x%2x%2x%2x%2x%2x%2x%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &b[6], &b[7],
+			           &b[8], &b[9], &tail) != 10) {
+				snprintf(err, err_len, "--usb-serial '%s': expected the 10 signature-row serial bytes as 20 hex digits", val);
+				return -1;
+			}
+			for (int k = 0; k < 10; k++)
+				cfg->usb_serial[k] = (uint8_t)b[k];
 		} else if (CLI_IS("--host-wait-ms")) {
 			CLI_RUN_ONLY uint32_t w;
 			rc = cli_u32(name, val, &w, err, err_len);

@@ -6,8 +6,10 @@
 
 #include "faults.h"
 #include "part_facts.h"
+#include "usb_event.h"
 
 #define CLI_MAX_BOOTLOADERS 4
+#define CLI_MAX_USB_EVENTS 16
 
 typedef enum cli_mode { CLI_MODE_RUN = 1, CLI_MODE_BOOT } cli_mode_t;
 
@@ -20,7 +22,11 @@ typedef struct cli_config {
 	uint8_t reset_bit;
 	uint32_t baud;
 	int dtr, rts;
-	int start_detached;
+	int start_detached;          /* as Caterina leaves the chip: USB on, detached, interrupts enabled and pending */
+	int usb_profile;             /* usb_profile_id_t */
+	usb_event_t usb_events[CLI_MAX_USB_EVENTS];
+	int usb_event_count;
+	uint8_t usb_serial[10];      /* the programmer chip's signature-row serial bytes */
 	int no_usb; /* test firmwares without USB: ready at once, no enumeration deadline */
 	uint32_t bootloaders[CLI_MAX_BOOTLOADERS]; /* byte addresses watched for a jump */
 	int bootloader_count;

@@ -66,6 +66,7 @@ struct isp_target {
 	const part_instr_t *decoded;
 	avr_cycle_count_t busy_until;
 	int wrote;                  /* any write happened (never-ready starts then) */
+	avr_cycle_count_t frame_cycle; /* when the first byte of the current instruction arrived */
 
 	isp_target_stats_t stats;
 };
@@ -191,6 +192,8 @@ static void isp_target_execute(isp_target_t *t, const part_instr_t *in, uint8_t 
 		if (t->fuses[1] & 0x08) /* EESAVE unprogrammed: EEPROM is erased too */
 			memset(t->eeprom, 0xFF, t->cfg.eeprom_size);
 		t->lock = 0xFF;
+		t->stats.erases++;
+		t->stats.last_write_cycle = t->frame_cycle;
 		isp_target_set_busy(t, p->chip_erase_us);
 		break;
 	case PART_OP_LOAD_EXTENDED_ADDRESS:
@@ -207,12 +210,15 @@ static void isp_target_execute(isp_target_t *t, const part_instr_t *in, uint8_t 
 				t->flash[(base + i) % t->cfg.flash_size] &= t->page_buf[i];
 		memset(t->page_buf, 0xFF, t->cfg.flash_page);
 		t->stats.page_writes++;
+		t->stats.last_write_cycle = t->frame_cycle;
 		isp_target_set_busy(t, p->flash_write_us);
 		break;
 	}
 	case PART_OP_WRITE_EEPROM:
 		if (!isp_target_write_locked(t))
 			t->eeprom[a % t->cfg.eeprom_size] = data;
+		t->stats.eeprom_writes++;
+		t->stats.last_write_cycle = t->frame_cycle;
 		isp_target_set_busy(t, p->eeprom_write_us);
 		break;
 	case PART_OP_LOAD_EEPROM_PAGE: {
@@ -228,11 +234,15 @@ static void isp_target_execute(isp_target_t *t, const part_instr_t *in, uint8_t 
 				t->eeprom[(base + i) % t->cfg.eeprom_size] = t->ee_buf[i];
 			t->ee_loaded[i] = 0;
 		}
+		t->stats.eeprom_writes++;
+		t->stats.last_write_cycle = t->frame_cycle;
 		isp_target_set_busy(t, p->eeprom_write_us);
 		break;
 	}
 	case PART_OP_WRITE_LOCK:
 		t->lock &= (uint8_t)(data | ~p->lock_mask); /* lock bits can only be programmed */
+		t->stats.fuse_writes++;
+		t->stats.last_write_cycle = t->frame_cycle;
 		isp_target_set_busy(t, p->fuse_write_us);
 		break;
 	case PART_OP_WRITE_LOW_FUSE:
@@ -241,6 +251,8 @@ static void isp_target_execute(isp_target_t *t, const part_instr_t *in, uint8_t 
 		int k = in->op == PART_OP_WRITE_LOW_FUSE ? 0 : in->op == PART_OP_WRITE_HIGH_FUSE ? 1 : 2;
 		if (!isp_target_write_locked(t))
 			t->fuses[k] = (uint8_t)((data & p->fuse_mask[k]) | ~p->fuse_mask[k]);
+		t->stats.fuse_writes++;
+		t->stats.last_write_cycle = t->frame_cycle;
 		isp_target_set_busy(t, p->fuse_write_us);
 		break;
 	}
@@ -265,6 +277,8 @@ static uint8_t isp_target_byte(isp_target_t *t, uint8_t mosi)
 
 	uint8_t pos = t->pos, reply;
 	t->frame[pos] = mosi;
+	if (pos == 0)
+		t->frame_cycle = t->avr->cycle;
 	if (!t->enabled) {
 		reply = isp_target_rotl(t->prev); /* out of sync: a shifted echo */
 		if (pos == 2 && t->frame[0] == 0xAC && t->frame[1] == 0x53) {

@@ -27,6 +27,10 @@ typedef struct isp_target_config {
 typedef struct isp_target_stats {
 	uint64_t spi_bytes;        /* bytes clocked while the target listened (RESET low) */
 	uint64_t page_writes;      /* flash page writes performed */
+	uint64_t eeprom_writes;    /* EEPROM byte or page writes */
+	uint64_t erases;           /* chip erases */
+	uint64_t fuse_writes;      /* fuse and lock byte writes */
+	uint64_t last_write_cycle; /* programmer cycle when the last write instruction (of any kind) began */
 	uint64_t busy_violations;  /* instructions other than poll sent while busy (ignored) */
 	uint64_t sck_violations;   /* bytes clocked faster than the target clock allows (garbled) */
 	uint64_t early_enable;     /* Programming Enable sent < 20 ms after RESET went low (not accepted) */

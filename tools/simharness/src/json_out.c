@@ -100,3 +100,15 @@ void json_out_emit(json_out_t *j, FILE *f)
 	fprintf(f, "%s\n", j->buf);
 	fflush(f);
 }
+
+void json_out_str_array(json_out_t *j, const char *key, const char *const *items, unsigned count)
+{
+	json_out_key(j, key);
+	json_out_put(j, "[");
+	for (unsigned i = 0; i < count; i++) {
+		if (i)
+			json_out_put(j, ",");
+		json_out_string(j, items[i]);
+	}
+	json_out_put(j, "]");
+}

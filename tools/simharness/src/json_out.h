@@ -19,6 +19,7 @@ void json_out_bool(json_out_t *j, const char *key, int value);
 void json_out_null(json_out_t *j, const char *key);
 void json_out_object(json_out_t *j, const char *key); /* "key":{ */
 void json_out_close(json_out_t *j);                   /* } */
+void json_out_str_array(json_out_t *j, const char *key, const char *const *items, unsigned count); /* "key":[..] */
 /* Closes the top-level object and writes it as one line to f, flushed. */
 void json_out_emit(json_out_t *j, FILE *f);
 

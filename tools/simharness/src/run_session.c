@@ -7,7 +7,8 @@
  * the pty. Host bytes are delivered from the next 1 ms frame on (usb_host). Otherwise the AVR runs in 100 µs slices
  * with a non-blocking poll of the pty and stdin between slices. If the host says nothing for --host-wait-ms of wall
  * time during its turn, 20 ms of simulated time run anyway (covers firmwares that keep working while looking idle);
- * the wait doubles (up to 10 s) while the host stays quiet, and those ms are reported as hostQuietGraceMs.
+ * the wait doubles (up to 10 s) while the host stays quiet, and those ms are reported as hostQuietGraceMs. After the
+ * host changes its line settings, and while a USB event waits for a simulated time, time runs anyway.
  * Leaves out: pacing free-running simulation to wall-clock time (simavr runs about as fast as real time here).
  */
 #include "run_session.h"
@@ -29,6 +30,7 @@
 #include "json_out.h"
 #include "pty_bridge.h"
 #include "results.h"
+#include "signature_row.h"
 #include "spi_timing.h"
 #include "usb_host.h"
 
@@ -36,6 +38,9 @@
 #define RUN_SESSION_GRACE_MS 20u
 #define RUN_SESSION_GRACE_MAX_MS 10000.0
 #define RUN_SESSION_ENUM_TIMEOUT_S 5.0
+/* After the host changes its line settings (opening/closing the port, a 1200/134-baud reboot request), time runs
+ * on this long even if nobody talks: devices act on such changes after a delay (Arduino's core: 250 ms). */
+#define RUN_SESSION_LINE_SETTLE_MS 400u
 
 typedef struct run_session {
 	const cli_config_t *cfg;
@@ -55,7 +60,15 @@ typedef struct run_session {
 	usb_host_line_t line;  /* what the host side last asked for */
 	uint32_t pty_baud;     /* the host's port speed last seen */
 	uint64_t grace_ms;     /* simulated ms run during the host's turn because it stayed quiet */
+	uint64_t writes_seen;  /* target writes of any kind, at the last check */
+	uint64_t stale_writes; /* target writes after an event before any new host byte */
+	int turn_broken;
+	avr_cycle_count_t run_until; /* simulated time keeps running until then (the host changed its line settings) */
+	usb_event_t write_events[CLI_MAX_USB_EVENTS]; /* @write: triggers, handed to usb_host when due */
+	int write_event_count;
 } run_session_t;
+
+static int run_session_schedule(run_session_t *s, usb_event_t ev);
 
 static double run_session_now_ms(void)
 {
@@ -76,6 +89,38 @@ static void run_session_error(run_session_t *s, int code, const char *msg)
 	json_out_emit(&j, s->out);
 	s->stop = "error";
 	s->exit_code = code;
+}
+
+static void run_session_writes_json(json_out_t *j, const isp_target_stats_t *ts)
+{
+	json_out_object(j, "targetWrites");
+	json_out_u64(j, "page", ts->page_writes);
+	json_out_u64(j, "eeprom", ts->eeprom_writes);
+	json_out_u64(j, "erase", ts->erases);
+	json_out_u64(j, "fuseLock", ts->fuse_writes);
+	json_out_close(j);
+}
+
+/* The strict host's findings: conformance errors, toggle drops, service latency, events, stale target writes. */
+static void run_session_usb_stats(const run_session_t *s, json_out_t *j)
+{
+	usb_host_stats_t us;
+	isp_target_stats_t ts;
+	const char *const *lines;
+	unsigned n = usb_host_conformance_log(s->usb, &lines);
+	usb_host_stats(s->usb, &us);
+	isp_target_stats(s->target, &ts);
+	json_out_object(j, "usb");
+	json_out_str(j, "profile", usb_host_profile_name(s->usb));
+	json_out_u64(j, "conformanceErrors", us.conformance_errors);
+	json_out_str_array(j, "conformance", lines, n);
+	json_out_u64(j, "toggleDrops", us.toggle_drops);
+	json_out_num(j, "controlMaxMs", (double)us.control_max_cycles * 1e3 / s->avr->frequency);
+	json_out_num(j, "resetServiceMaxMs", (double)us.reset_max_cycles * 1e3 / s->avr->frequency);
+	json_out_u64(j, "events", us.events);
+	json_out_u64(j, "staleTargetWrites", s->stale_writes);
+	json_out_close(j);
+	run_session_writes_json(j, &ts);
 }
 
 static void run_session_reply_dump(run_session_t *s, const char *what, const char *path)
@@ -104,6 +149,7 @@ static void run_session_command(run_session_t *s, char *line)
 		json_out_str(&j, "event", "stats");
 		results_stats(&j, &s->results);
 		json_out_u64(&j, "hostQuietGraceMs", s->grace_ms);
+		run_session_usb_stats(s, &j);
 		json_out_emit(&j, s->out);
 	} else if ((!strcmp(cmd, "dump-flash") || !strcmp(cmd, "dump-eeprom")) && arg) {
 		run_session_reply_dump(s, cmd, arg);
@@ -113,18 +159,36 @@ static void run_session_command(run_session_t *s, char *line)
 			              rts ? atoi(rts) != 0 : s->line.rts };
 		usb_host_set_line(s->usb, &l);
 		s->line = l;
+		s->run_until = s->avr->cycle + (avr_cycle_count_t)s->avr->frequency / 1000u * RUN_SESSION_LINE_SETTLE_MS;
 		json_out_begin(&j);
 		json_out_str(&j, "event", "line");
+		json_out_num(&j, "simMs", run_session_sim_ms(s));
 		json_out_u64(&j, "baud", l.baud);
 		json_out_bool(&j, "dtr", l.dtr);
 		json_out_bool(&j, "rts", l.rts);
 		json_out_emit(&j, s->out);
+	} else if (!strcmp(cmd, "usb-event") && arg) {
+		usb_event_t ev;
+		char err[300] = "too many usb events queued";
+		if (usb_event_parse(arg, &ev, err, sizeof err) || run_session_schedule(s, ev)) {
+			json_out_begin(&j);
+			json_out_str(&j, "event", "error");
+			json_out_str(&j, "message", err);
+			json_out_emit(&j, s->out);
+		} else {
+			if (ev.trigger == USB_EVENT_NOW || ev.trigger == USB_EVENT_AT_MS)
+				s->turn_broken = 1;
+			json_out_begin(&j);
+			json_out_str(&j, "event", "usb-event-scheduled");
+			json_out_str(&j, "spec", ev.spec);
+			json_out_emit(&j, s->out);
+		}
 	} else if (!strcmp(cmd, "quit")) {
 		s->stop = "quit";
 	} else {
 		json_out_begin(&j);
 		json_out_str(&j, "event", "error");
-		json_out_str(&j, "message", "unknown command (stats, dump-flash <path>, dump-eeprom <path>, line <baud> <dtr> [rts], quit)");
+		json_out_str(&j, "message", "unknown command (stats, dump-flash <path>, dump-eeprom <path>, line <baud> <dtr> [rts], usb-event <event>, quit)");
 		json_out_emit(&j, s->out);
 	}
 }
@@ -177,6 +241,9 @@ static void run_session_print_ready(run_session_t *s)
 	json_out_u64(&j, "vid", d->vid);
 	json_out_u64(&j, "pid", d->pid);
 	json_out_str(&j, "product", d->product);
+	json_out_str(&j, "serial", d->serial);
+	json_out_str(&j, "profile", usb_host_profile_name(s->usb));
+	json_out_u64(&j, "commProtocol", d->comm_protocol);
 	json_out_u64(&j, "ep0Size", d->ep0_size);
 	json_out_u64(&j, "bulkIn", d->in_ep);
 	json_out_u64(&j, "bulkOut", d->out_ep);
@@ -186,6 +253,70 @@ static void run_session_print_ready(run_session_t *s)
 	json_out_num(&j, "simMs", run_session_sim_ms(s));
 	json_out_emit(&j, s->out);
 	s->ready = 1;
+}
+
+static uint64_t run_session_writes(const run_session_t *s, isp_target_stats_t *ts)
+{
+	isp_target_stats(s->target, ts);
+	return ts->page_writes + ts->eeprom_writes + ts->erases + ts->fuse_writes;
+}
+
+/* Events that ran: reported with the target's writes so far; and writes that followed one with no new host byte. */
+static void run_session_watch_events(run_session_t *s)
+{
+	isp_target_stats_t ts;
+	usb_event_t ev;
+	uint64_t writes = run_session_writes(s, &ts);
+	avr_cycle_count_t event_cycle, first_out;
+	uint64_t outs = usb_host_out_since_event(s->usb, &event_cycle, &first_out);
+	/* A write instruction that began after an event, before any host byte that came after the event. */
+	if (writes != s->writes_seen) {
+		if (event_cycle && ts.last_write_cycle > event_cycle && (!outs || first_out > ts.last_write_cycle))
+			s->stale_writes += writes - s->writes_seen;
+		s->writes_seen = writes;
+	}
+	while (usb_host_take_fired(s->usb, &ev)) {
+		json_out_t j;
+		json_out_begin(&j);
+		json_out_str(&j, "event", "usb-event");
+		json_out_str(&j, "kind", usb_event_kind_name(ev.kind));
+		json_out_str(&j, "spec", ev.spec);
+		json_out_num(&j, "simMs", ev.fired_ms);
+		json_out_u64(&j, "usbBytesOut", ev.fired_bytes_out);
+		run_session_writes_json(&j, &ts);
+		json_out_emit(&j, s->out);
+	}
+}
+
+/* Queues an event: write-count triggers wait here (the harness counts target writes), the rest go to usb_host. */
+static int run_session_schedule(run_session_t *s, usb_event_t ev)
+{
+	if (ev.trigger != USB_EVENT_AT_WRITES)
+		return usb_host_schedule(s->usb, &ev);
+	if (s->write_event_count == CLI_MAX_USB_EVENTS)
+		return -1;
+	isp_target_stats_t ts;
+	if (ev.relative)
+		ev.at += (double)run_session_writes(s, &ts);
+	ev.relative = 0;
+	s->write_events[s->write_event_count++] = ev;
+	return 0;
+}
+
+static void run_session_write_triggers(run_session_t *s)
+{
+	isp_target_stats_t ts;
+	uint64_t writes = run_session_writes(s, &ts);
+	for (int k = 0; k < s->write_event_count; k++) {
+		if ((double)writes < s->write_events[k].at)
+			continue;
+		usb_event_t ev = s->write_events[k];
+		ev.trigger = USB_EVENT_NOW;
+		usb_host_schedule(s->usb, &ev);
+		memmove(&s->write_events[k], &s->write_events[k + 1], (size_t)(s->write_event_count - k - 1) * sizeof ev);
+		s->write_event_count--;
+		k--;
+	}
 }
 
 static int run_session_host_turn(run_session_t *s)
@@ -267,6 +398,7 @@ static void run_session_finish(run_session_t *s)
 		json_out_str(&j, "reason", s->stop ? s->stop : "error");
 		results_stats(&j, &s->results);
 		json_out_u64(&j, "hostQuietGraceMs", s->grace_ms);
+		run_session_usb_stats(s, &j);
 		json_out_emit(&j, s->out);
 	}
 	if (s->pty)
@@ -281,6 +413,7 @@ static void run_session_watch_baud(run_session_t *s)
 		s->pty_baud = baud;
 		s->line.baud = baud;
 		usb_host_set_line(s->usb, &s->line);
+		s->run_until = s->avr->cycle + (avr_cycle_count_t)s->avr->frequency / 1000u * RUN_SESSION_LINE_SETTLE_MS;
 	}
 }
 
@@ -325,6 +458,10 @@ int run_session(const cli_config_t *cfg, FILE *out)
 		return 2;
 	}
 	usb_host_set_verbose(s.usb, cfg->verbose);
+	usb_host_set_profile(s.usb, cfg->usb_profile);
+	for (int k = 0; k < cfg->usb_event_count; k++)
+		run_session_schedule(&s, cfg->usb_events[k]);
+	signature_row_attach(s.avr, cfg->usb_serial);
 	s.watch = bootloader_watch_attach(s.avr, cfg->bootloaders, cfg->bootloader_count);
 	s.results = (results_source_t){ s.avr, s.spi, s.target, s.usb, cfg->flash_size, cfg->eeprom_size };
 	if (run_session_load_target(&s))
@@ -337,9 +474,15 @@ int run_session(const cli_config_t *cfg, FILE *out)
 	s.line = line;
 	s.pty_baud = pty_bridge_baud(s.pty);
 	if (cfg->start_detached) {
-		/* As Caterina leaves the chip when it starts the application: USB macro on, pads on, detached. */
+		/* As Caterina leaves the chip when it starts the application: USB macro on with VBUS transition
+		 * interrupts (USBCON 0x91), pads on, detached, and LUFA's general interrupt enables (suspend, end of
+		 * reset, SOF) left on with their flags pending, VBUSTI too. Level-triggered (usb_host), they fire the
+		 * moment the application enables interrupts unless it has switched them off first. */
 		s.avr->data[0xD8] = 0x91;
 		s.avr->data[0xE0] |= 0x01;
+		s.avr->data[0xE2] = 0x0D; /* UDIEN: SUSPE | SOFE | EORSTE */
+		s.avr->data[0xE1] = 0x0D; /* UDINT: SUSPI | SOFI | EORSTI */
+		s.avr->data[0xDA] = 0x01; /* USBINT: VBUSTI */
 	}
 
 	avr_cycle_count_t slice = (avr_cycle_count_t)cfg->f_cpu / (1000000u / RUN_SESSION_SLICE_US);
@@ -349,7 +492,8 @@ int run_session(const cli_config_t *cfg, FILE *out)
 	uint64_t bytes_out_seen = 0;
 	avr_cycle_count_t configured_cycle = 0;
 	while (!s.stop) {
-		int turn = run_session_host_turn(&s);
+		int turn = run_session_host_turn(&s) && !s.turn_broken && s.avr->cycle >= s.run_until;
+		s.turn_broken = 0;
 		if (turn) {
 			double now = run_session_now_ms();
 			if (turn_since < 0)
@@ -375,6 +519,8 @@ int run_session(const cli_config_t *cfg, FILE *out)
 			run_session_advance(&s, slice);
 		}
 		run_session_io(&s, 0);
+		run_session_write_triggers(&s);
+		run_session_watch_events(&s);
 		if (s.stop)
 			break;
 		usb_host_stats_t us;

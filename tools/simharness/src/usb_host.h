@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "sim_avr.h"
+#include "usb_event.h"
 
 typedef enum usb_host_state {
 	USB_HOST_WAIT_ATTACH = 0, /* device detached (or not yet attached) */
@@ -20,9 +21,11 @@ typedef enum usb_host_state {
 typedef struct usb_host_device {
 	uint16_t vid, pid;
 	char product[128];       /* iProduct string (ASCII), "" if none */
+	char serial[64];         /* iSerialNumber string (ASCII), "" if none or not read */
 	uint8_t ep0_size;
 	uint8_t config_value;
 	uint8_t comm_interface;  /* CDC communication interface: class requests go here */
+	uint8_t comm_protocol;   /* its bInterfaceProtocol (1 = AT commands: ModemManager probes it) */
 	uint8_t in_ep, out_ep;   /* bulk endpoint numbers */
 	uint16_t in_size, out_size;
 } usb_host_device_t;
@@ -34,6 +37,11 @@ typedef struct usb_host_line {
 
 typedef struct usb_host_stats {
 	uint64_t bytes_out, bytes_in, frames;
+	uint64_t conformance_errors;  /* requests the device answered wrongly (see usb_host_conformance_log) */
+	uint64_t toggle_drops;        /* packets dropped by their receiver for a wrong data toggle */
+	uint64_t control_max_cycles;  /* longest control transfer, SETUP to status */
+	uint64_t reset_max_cycles;    /* longest time from a bus reset to the firmware clearing EORSTI */
+	uint64_t events;              /* mid-session events run */
 } usb_host_stats_t;
 
 typedef struct usb_host usb_host_t;
@@ -62,6 +70,19 @@ int usb_host_device_detached(const usb_host_t *h);
 avr_cycle_count_t usb_host_attach_cycle(const usb_host_t *h);
 void usb_host_stats(const usb_host_t *h, usb_host_stats_t *s);
 void usb_host_free(usb_host_t *h);
+/* Host profile (usb_profile_id_t): how it enumerates. Set before the device attaches. */
+void usb_host_set_profile(usb_host_t *h, int profile);
+const char *usb_host_profile_name(const usb_host_t *h);
+/* Schedules a mid-session event (relative triggers count from now); -1 when too many are queued. */
+int usb_host_schedule(usb_host_t *h, usb_event_t const *ev);
+/* Events that fired since the last call, oldest first (fired_ms / fired_bytes_out filled in). */
+int usb_host_take_fired(usb_host_t *h, usb_event_t *ev);
+/* An event waits to run at a simulated time (or now): simulated time has to go on. */
+int usb_host_events_pending(const usb_host_t *h);
+/* Bulk OUT packets delivered since the last event; the cycle of that event and of the first of those packets. */
+uint64_t usb_host_out_since_event(const usb_host_t *h, avr_cycle_count_t *event, avr_cycle_count_t *first);
+/* The first conformance errors, as "request: what was wrong". */
+unsigned usb_host_conformance_log(const usb_host_t *h, const char *const **lines);
 /* Traces transfers on stderr. */
 void usb_host_set_verbose(usb_host_t *h, int verbose);
 
