@@ -27,7 +27,8 @@ struct __attribute__((packed)) cdc_acm_line_coding {
 
 static struct cdc_acm_line_coding cdc_acm_coding = { 115200UL, 0, 0, 8 };
 static uint8_t cdc_acm_line_state;
-static bool cdc_acm_reboot;
+static bool cdc_acm_reboot_armed_flag;
+static uint16_t cdc_acm_reboot_since;
 
 static uint8_t cdc_acm_ring[CDC_ACM_RX_SIZE];
 static uint16_t cdc_acm_head; /* next write */
@@ -43,20 +44,15 @@ static uint8_t cdc_acm_tx_head;
 static uint8_t cdc_acm_tx_tail;
 static uint8_t cdc_acm_tx_queued;
 
-void cdc_acm_bus_reset(void)
+void cdc_acm_link_reset(void)
 {
 	cdc_acm_head = cdc_acm_tail = 0;
 	cdc_acm_tx_open = false;
 	cdc_acm_tx_fill = 0;
 	cdc_acm_tx_zlp = false;
+	cdc_acm_tx_dropping = false;
 	cdc_acm_tx_queued = 0;
 	cdc_acm_tx_head = cdc_acm_tx_tail = 0;
-	cdc_acm_line_state = 0;
-}
-
-void cdc_acm_configured(void)
-{
-	cdc_acm_bus_reset();
 }
 
 uint16_t cdc_acm_rx_count(void)
@@ -71,6 +67,8 @@ uint8_t cdc_acm_rx_peek(uint16_t offset)
 
 uint8_t cdc_acm_rx_take(void)
 {
+	if (cdc_acm_head == cdc_acm_tail)
+		return 0xFFU;
 	uint8_t b = cdc_acm_ring[cdc_acm_tail];
 	cdc_acm_tail = (cdc_acm_tail + 1U) & (CDC_ACM_RX_SIZE - 1U);
 	return b;
@@ -86,19 +84,25 @@ void cdc_acm_rx_discard(uint16_t count)
 
 void cdc_acm_poll_out(void)
 {
-	usb_hw_select(DESCRIPTORS_OUT_EP);
-	if (!usb_hw_out_received())
+	if (usb_std_link_pending() || !usb_std_configured() || usb_std_suspended())
 		return;
+	uint8_t saved = usb_hw_selected();
+	usb_hw_select(DESCRIPTORS_OUT_EP);
+	if (!usb_hw_out_received()) {
+		usb_hw_select(saved);
+		return;
+	}
 	uint8_t n = usb_hw_byte_count();
 	/* One slot stays free so that head == tail means empty. */
-	if ((uint16_t)(CDC_ACM_RX_SIZE - 1U - cdc_acm_rx_count()) < n)
-		return;
-	usb_hw_ack_out();
-	while (n--) {
-		cdc_acm_ring[cdc_acm_head] = usb_hw_read();
-		cdc_acm_head = (cdc_acm_head + 1U) & (CDC_ACM_RX_SIZE - 1U);
+	if ((uint16_t)(CDC_ACM_RX_SIZE - 1U - cdc_acm_rx_count()) >= n) {
+		usb_hw_ack_out();
+		while (n--) {
+			cdc_acm_ring[cdc_acm_head] = usb_hw_read();
+			cdc_acm_head = (cdc_acm_head + 1U) & (CDC_ACM_RX_SIZE - 1U);
+		}
+		usb_hw_release_bank();
 	}
-	usb_hw_release_bank();
+	usb_hw_select(saved);
 }
 
 /* Takes the IN bank for filling when the controller has it free; false when it is still being sent. */
@@ -147,7 +151,7 @@ static bool cdc_acm_tx_wait(bool (*done)(void))
 {
 	uint16_t start = clock_ms();
 	for (;;) {
-		if (!usb_std_configured())
+		if (!usb_std_configured() || usb_std_link_pending())
 			return false;
 		cdc_acm_tx_pump();
 		if (done())
@@ -175,6 +179,8 @@ static bool cdc_acm_bank_free(void)
 
 void cdc_acm_tx(uint8_t byte)
 {
+	if (usb_std_link_pending())
+		return; /* the request this answers was voided by a link event */
 	/* Fast path (streamed replies): the bank is open and nothing is queued ahead of this byte. */
 	if (cdc_acm_tx_open && cdc_acm_tx_queued == 0) {
 		UENUM = DESCRIPTORS_IN_EP;
@@ -202,6 +208,8 @@ void cdc_acm_tx(uint8_t byte)
 
 void cdc_acm_tx_flush(void)
 {
+	if (usb_std_link_pending())
+		return; /* cdc_acm_link_reset() clears the send state */
 	if (!cdc_acm_tx_dropping && usb_std_configured() && cdc_acm_tx_wait(cdc_acm_queue_empty)) {
 		if (cdc_acm_tx_open)
 			cdc_acm_send_bank();
@@ -214,20 +222,37 @@ void cdc_acm_tx_flush(void)
 	cdc_acm_tx_head = cdc_acm_tx_tail = 0;
 }
 
-bool cdc_acm_reboot_requested(void)
+bool cdc_acm_reboot_armed(void)
 {
-	return cdc_acm_reboot;
+	return cdc_acm_reboot_armed_flag;
 }
 
+bool cdc_acm_reboot_due(void)
+{
+	return cdc_acm_reboot_armed_flag && clock_elapsed_ms(cdc_acm_reboot_since) >= CDC_ACM_REBOOT_DELAY_MS;
+}
+
+void cdc_acm_reboot_cancel(void)
+{
+	cdc_acm_reboot_armed_flag = false;
+}
+
+/* Arms the reboot timer when the line settings ask for the bootloader, cancels it when they no longer do. */
 static void cdc_acm_check_reboot(void)
 {
 #if BOARD_BOOTLOADER_CATERINA
-	if (cdc_acm_coding.dwDTERate == BOARD_REBOOT_BAUD && !(cdc_acm_line_state & CDC_LINE_DTR))
-		cdc_acm_reboot = true;
+	bool wanted = cdc_acm_coding.dwDTERate == BOARD_REBOOT_BAUD && !(cdc_acm_line_state & CDC_LINE_DTR);
 #elif BOARD_BOOTLOADER_HALFKAY
-	if (cdc_acm_coding.dwDTERate == BOARD_REBOOT_BAUD)
-		cdc_acm_reboot = true;
+	bool wanted = cdc_acm_coding.dwDTERate == BOARD_REBOOT_BAUD;
+#else
+	bool wanted = false;
 #endif
+	if (wanted) {
+		cdc_acm_reboot_armed_flag = true;
+		cdc_acm_reboot_since = clock_ms();
+	} else {
+		cdc_acm_reboot_armed_flag = false;
+	}
 }
 
 bool cdc_acm_control_request(const struct usb_std_setup *s)

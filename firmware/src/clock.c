@@ -12,7 +12,7 @@
 
 _Static_assert(CLOCK_TIMER0_TOP < 256U, "Timer0 top must fit 8 bits");
 
-static volatile uint16_t clock_ticks;
+volatile uint16_t clock_ticks;
 
 ISR(TIMER0_COMPA_vect)
 {

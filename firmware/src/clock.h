@@ -13,5 +13,8 @@
 void clock_init(void);
 uint16_t clock_ms(void);
 uint16_t clock_elapsed_ms(uint16_t since);
+/* Low byte of the millisecond counter: one atomic load, for "has a millisecond passed" checks in tight loops. */
+extern volatile uint16_t clock_ticks;
+static inline uint8_t clock_ms8(void) { return *(volatile uint8_t *)&clock_ticks; }
 
 #endif /* CLOCK_H */

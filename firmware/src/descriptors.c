@@ -1,5 +1,6 @@
 #include "board.h"
 
+#include <avr/boot.h>
 #include <avr/pgmspace.h>
 #include <stddef.h>
 typedef __CHAR16_TYPE__ descriptors_char16;
@@ -15,7 +16,9 @@ typedef __CHAR16_TYPE__ descriptors_char16;
 
 #define CDC_CLASS_COMM 0x02U
 #define CDC_SUBCLASS_ACM 0x02U
-#define CDC_PROTOCOL_V25TER 0x01U
+/* Interface protocol 0: no AT commands. ModemManager then leaves the port alone (it probes protocol 1, V.25ter),
+ * as it does for Arduino's core, which also declares 0. */
+#define CDC_PROTOCOL_NONE 0x00U
 #define CDC_CLASS_DATA 0x0AU
 #define CDC_FD_HEADER 0x00U
 #define CDC_FD_CALL_MANAGEMENT 0x01U
@@ -120,7 +123,7 @@ static const struct descriptors_configuration descriptors_configuration PROGMEM 
 		.bNumEndpoints = 1,
 		.bInterfaceClass = CDC_CLASS_COMM,
 		.bInterfaceSubClass = CDC_SUBCLASS_ACM,
-		.bInterfaceProtocol = CDC_PROTOCOL_V25TER,
+		.bInterfaceProtocol = CDC_PROTOCOL_NONE,
 		.iInterface = 0,
 	},
 	.cdc_header = {
@@ -196,12 +199,36 @@ static const struct descriptors_configuration descriptors_configuration PROGMEM 
 static const uint8_t descriptors_language[4] PROGMEM = { 4, DESC_STRING, 0x09, 0x04 }; /* en-US */
 DESCRIPTORS_STRING(descriptors_manufacturer, BOARD_USB_MANUFACTURER);
 DESCRIPTORS_STRING(descriptors_product, BOARD_USB_PRODUCT);
-DESCRIPTORS_STRING(descriptors_serial, BOARD_USB_SERIAL);
+DESCRIPTORS_STRING(descriptors_fixed_serial, BOARD_USB_SERIAL);
+
+#define DESCRIPTORS_SERIAL_ROW_START 0x0EU /* signature row: ten serial bytes from here */
+#define DESCRIPTORS_SERIAL_LENGTH (2U + DESCRIPTORS_SERIAL_BYTES * 2U * 2U)
+
+static uint8_t descriptors_serial[DESCRIPTORS_SERIAL_LENGTH]; /* RAM: bLength, type, 20 UTF-16 hex digits */
+static bool descriptors_serial_from_chip;
+
+void descriptors_init(void)
+{
+	static const char hex[] PROGMEM = "0123456789ABCDEF";
+	uint8_t ones = 0xFFU, zeros = 0;
+	descriptors_serial[0] = DESCRIPTORS_SERIAL_LENGTH;
+	descriptors_serial[1] = DESC_STRING;
+	for (uint8_t i = 0; i < DESCRIPTORS_SERIAL_BYTES; i++) {
+		uint8_t b = boot_signature_byte_get(DESCRIPTORS_SERIAL_ROW_START + i);
+		ones &= b;
+		zeros |= b;
+		descriptors_serial[2U + i * 4U] = pgm_read_byte(&hex[b >> 4]);
+		descriptors_serial[3U + i * 4U] = 0;
+		descriptors_serial[4U + i * 4U] = pgm_read_byte(&hex[b & 0x0FU]);
+		descriptors_serial[5U + i * 4U] = 0;
+	}
+	descriptors_serial_from_chip = ones != 0xFFU && zeros != 0;
+}
 
 _Static_assert(sizeof(struct descriptors_configuration) == 67, "CDC-ACM configuration is 67 bytes");
 _Static_assert(sizeof(BOARD_USB_PRODUCT) <= 254, "USB product string too long for a descriptor");
 
-bool descriptors_find(uint16_t w_value, const uint8_t **data, uint16_t *length)
+enum descriptors_memory descriptors_find(uint16_t w_value, const uint8_t **data, uint16_t *length)
 {
 	uint8_t type = (uint8_t)(w_value >> 8);
 	uint8_t index = (uint8_t)w_value;
@@ -210,33 +237,38 @@ bool descriptors_find(uint16_t w_value, const uint8_t **data, uint16_t *length)
 	case DESC_DEVICE:
 		*data = (const uint8_t *)&descriptors_device;
 		*length = sizeof(descriptors_device);
-		return index == 0;
+		return index == 0 ? DESCRIPTORS_FLASH : DESCRIPTORS_NONE;
 	case DESC_CONFIGURATION:
 		*data = (const uint8_t *)&descriptors_configuration;
 		*length = sizeof(descriptors_configuration);
-		return index == 0;
+		return index == 0 ? DESCRIPTORS_FLASH : DESCRIPTORS_NONE;
 	case DESC_STRING:
 		switch (index) {
 		case DESCRIPTORS_STRING_LANGUAGE:
 			*data = descriptors_language;
 			*length = sizeof(descriptors_language);
-			return true;
+			return DESCRIPTORS_FLASH;
 		case DESCRIPTORS_STRING_MANUFACTURER:
 			*data = (const uint8_t *)&descriptors_manufacturer;
 			*length = sizeof(descriptors_manufacturer);
-			return true;
+			return DESCRIPTORS_FLASH;
 		case DESCRIPTORS_STRING_PRODUCT:
 			*data = (const uint8_t *)&descriptors_product;
 			*length = sizeof(descriptors_product);
-			return true;
+			return DESCRIPTORS_FLASH;
 		case DESCRIPTORS_STRING_SERIAL:
-			*data = (const uint8_t *)&descriptors_serial;
-			*length = sizeof(descriptors_serial);
-			return true;
+			if (descriptors_serial_from_chip) {
+				*data = descriptors_serial;
+				*length = sizeof(descriptors_serial);
+				return DESCRIPTORS_RAM;
+			}
+			*data = (const uint8_t *)&descriptors_fixed_serial;
+			*length = sizeof(descriptors_fixed_serial);
+			return DESCRIPTORS_FLASH;
 		default:
-			return false;
+			return DESCRIPTORS_NONE;
 		}
 	default:
-		return false;
+		return DESCRIPTORS_NONE;
 	}
 }

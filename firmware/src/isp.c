@@ -30,12 +30,38 @@ static void isp_reset_release(void)
 	BOARD_RESET_PORT &= (uint8_t)~(1 << BOARD_RESET_BIT);
 }
 
-/* Waits `ms` milliseconds while the application keeps USB alive. */
-static void isp_wait_ms(uint16_t ms)
+/* Waits `ms` milliseconds while the application keeps USB alive; false when told to stop. */
+static bool isp_wait_ms(uint16_t ms)
 {
 	uint16_t start = clock_ms();
-	while (clock_elapsed_ms(start) <= ms)
+	while (clock_elapsed_ms(start) <= ms) {
+		if (isp_should_stop())
+			return false;
 		isp_idle();
+	}
+	return true;
+}
+
+static uint8_t isp_last_service;
+
+/* Calls isp_idle() when a millisecond has passed since the last call from here. */
+static void isp_service(void)
+{
+	uint8_t now = clock_ms8();
+	if (now != isp_last_service) {
+		isp_last_service = now;
+		isp_idle();
+	}
+}
+
+/* Between units of work in block loops: keep USB serviced, and say whether to go on. */
+static bool isp_keep_going(void)
+{
+	isp_service();
+	if (!isp_should_stop())
+		return true;
+	isp_error = ISP_ERROR_STOPPED;
+	return false;
 }
 
 void isp_init(void)
@@ -70,6 +96,7 @@ void isp_set_error(uint8_t error)
 
 static uint8_t isp_command4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 {
+	isp_service();
 	isp_spi_put(a);
 	isp_spi_put(b);
 	isp_spi_put(c);
@@ -87,7 +114,8 @@ bool isp_enter(void)
 		isp_reset_drive(true);
 		_delay_us(ISP_RESET_PULSE_US);
 		isp_reset_drive(false);
-		isp_wait_ms(ISP_ENTER_SETTLE_MS);
+		if (!isp_wait_ms(ISP_ENTER_SETTLE_MS))
+			break;
 		isp_spi_put(ISP_PROGRAM_ENABLE_0);
 		isp_spi_put(ISP_PROGRAM_ENABLE_1);
 		uint8_t echo = isp_spi_transfer(ISP_PROGRAM_ENABLE_2);
@@ -100,7 +128,7 @@ bool isp_enter(void)
 		}
 	}
 	isp_leave();
-	isp_error = ISP_ERROR_NO_ECHO;
+	isp_error = isp_should_stop() ? ISP_ERROR_STOPPED : ISP_ERROR_NO_ECHO;
 	return false;
 }
 
@@ -130,6 +158,12 @@ bool isp_wait_ready(void)
 			isp_busy_stuck = true;
 			return false;
 		}
+		if (isp_should_stop()) {
+			/* The target finishes its write on its own; poll first before the next instruction. */
+			isp_error = ISP_ERROR_STOPPED;
+			isp_busy_stuck = true;
+			return false;
+		}
 		isp_idle();
 	}
 }
@@ -155,6 +189,10 @@ static bool isp_starts_write(const uint8_t cmd[4])
 
 uint8_t isp_universal(const uint8_t cmd[4], bool *ok)
 {
+	if (isp_starts_write(cmd) && !isp_keep_going()) {
+		*ok = false;
+		return 0;
+	}
 	if (cmd[0] != ISP_POLL_READY_0 && !isp_ready_for_command()) {
 		*ok = false;
 		return 0;
@@ -166,6 +204,8 @@ uint8_t isp_universal(const uint8_t cmd[4], bool *ok)
 
 static bool isp_commit_flash_page(uint16_t page_word)
 {
+	if (!isp_keep_going())
+		return false;
 	isp_command4(ISP_WRITE_FLASH_PAGE_0, (uint8_t)(page_word >> 8), (uint8_t)page_word, ISP_WRITE_FLASH_PAGE_3);
 	return isp_wait_ready();
 }
@@ -180,6 +220,12 @@ bool isp_write_flash(uint16_t word, uint16_t length, uint16_t page_words, isp_so
 	for (uint16_t i = 0; i < length; i++) {
 		uint16_t w = word + (i >> 1);
 		uint8_t op = (i & 1U) ? ISP_LOAD_FLASH_HIGH_0 : ISP_LOAD_FLASH_LOW_0;
+		if (!isp_keep_going()) {
+			/* Nothing more is loaded and no page is written: the page buffer holds only part of it. */
+			if (inflight)
+				(void)isp_spi_hw_finish();
+			return false;
+		}
 		if ((w & page_mask) != page) {
 			if (inflight)
 				(void)isp_spi_hw_finish();
@@ -214,8 +260,12 @@ bool isp_write_eeprom(uint16_t address, uint16_t length, uint8_t page_bytes, isp
 	uint16_t in_page = paged ? (uint16_t)(page_bytes - 1U) : 0;
 	for (uint16_t i = 0; i < length; i++) {
 		uint16_t a = address + i;
+		if (!isp_keep_going())
+			return false; /* the bytes loaded for this page are never written */
 		uint8_t b = source();
 		if (!paged) {
+			if (!isp_keep_going())
+				return false;
 			isp_command4(ISP_WRITE_EEPROM_0, (uint8_t)(a >> 8), (uint8_t)a, b);
 			if (!isp_wait_ready())
 				return false;
@@ -224,6 +274,8 @@ bool isp_write_eeprom(uint16_t address, uint16_t length, uint8_t page_bytes, isp
 		isp_command4(ISP_LOAD_EEPROM_PAGE_0, ISP_LOAD_EEPROM_PAGE_1, (uint8_t)(a & in_page), b);
 		if ((a & in_page) == in_page || i + 1U == length) {
 			uint16_t p = a & (uint16_t)~in_page;
+			if (!isp_keep_going())
+				return false;
 			isp_command4(ISP_WRITE_EEPROM_PAGE_0, (uint8_t)(p >> 8), (uint8_t)p, ISP_WRITE_EEPROM_PAGE_3);
 			if (!isp_wait_ready())
 				return false;
@@ -246,7 +298,7 @@ void isp_read_flash(uint16_t word, uint16_t length, isp_sink sink)
 	if (length == 0)
 		return;
 	if (isp_spi_soft) {
-		for (uint16_t i = 0; i < length; i++) {
+		for (uint16_t i = 0; i < length && isp_keep_going(); i++) {
 			isp_start_flash_read(word, i);
 			sink(isp_spi_get());
 		}
@@ -267,13 +319,17 @@ void isp_read_flash(uint16_t word, uint16_t length, isp_sink sink)
 		if (i + 1U < length)
 			isp_spi_hw_start((i & 1U) ? ISP_READ_FLASH_LOW_0 : ISP_READ_FLASH_HIGH_0);
 		sink(b);
+		if (i + 1U < length && !isp_keep_going()) {
+			(void)isp_spi_hw_finish();
+			return;
+		}
 	}
 	/* The last byte read cleared SPIF; the link is idle (isp_spi_busy is false after isp_spi_get()). */
 }
 
 void isp_read_eeprom(uint16_t address, uint16_t length, isp_sink sink)
 {
-	for (uint16_t i = 0; i < length; i++) {
+	for (uint16_t i = 0; i < length && isp_keep_going(); i++) {
 		uint16_t a = address + i;
 		sink(isp_command4(ISP_READ_EEPROM_0, (uint8_t)(a >> 8), (uint8_t)a, 0));
 	}

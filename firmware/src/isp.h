@@ -11,6 +11,10 @@
  *   is followed by RDY/BSY polling (F0) before anything else is sent; a target still busy after
  *   ISP_READY_TIMEOUT_MS makes the operation fail. While waiting, isp_idle() runs (the application services
  *   USB there), so the host can keep streaming data into the receive buffer.
+ * - Long operations call isp_idle() at least once per millisecond (between SPI instructions, and between bytes
+ *   of block transfers), so USB control requests and bus resets are serviced during them at any SCK rate.
+ * - Every wait and every block loop checks isp_should_stop(): once it is true the operation returns at once
+ *   (false, ISP_ERROR_STOPPED), loads nothing more from its source and gives its sink nothing more.
  * - Addresses: flash in words, EEPROM in bytes.
  */
 #ifndef ISP_H
@@ -28,11 +32,16 @@ enum isp_error {
 	ISP_ERROR_NONE = 0,
 	ISP_ERROR_NO_ECHO = 1,   /* programming enable never echoed 0x53 */
 	ISP_ERROR_BUSY = 2,      /* the target stayed busy after a write */
-	ISP_ERROR_NOT_ACTIVE = 3 /* a command needed programming mode */
+	ISP_ERROR_NOT_ACTIVE = 3, /* a command needed programming mode */
+	ISP_ERROR_STOPPED = 4     /* the application stopped the operation (USB link event) */
 };
 
-/* Provided by the application: called while waiting on the target. */
+/* Provided by the application: called while waiting on the target and about once per millisecond during long
+ * operations. It runs in the middle of an operation, so it must not change anything the operation reads (see
+ * main.c for what it does). */
 void isp_idle(void);
+/* Provided by the application: true when the operation in progress must stop now (its request is void). */
+bool isp_should_stop(void);
 
 void isp_init(void);
 bool isp_enter(void);

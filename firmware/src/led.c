@@ -12,6 +12,7 @@
 #define LED_ERROR_HALF_PERIOD_MS 80U
 
 static bool led_programming;
+static bool led_quiet;
 static uint16_t led_last_ms;
 static uint16_t led_phase_ms; /* position in the heartbeat period */
 static bool led_error_active;
@@ -30,6 +31,8 @@ static void led_status_write(bool lit)
 
 void led_set_activity(bool on)
 {
+	if (led_quiet)
+		on = false;
 #if BOARD_LED_ACTIVITY_PRESENT
 #if BOARD_LED_ACTIVITY_ACTIVE_LOW
 	on = !on;
@@ -65,6 +68,10 @@ void led_release(void)
 
 static void led_update(uint16_t now)
 {
+	if (led_quiet) {
+		led_status_write(false);
+		return;
+	}
 	if (led_error_active) {
 		uint16_t t = (uint16_t)(now - led_error_start);
 		if (t < LED_ERROR_DURATION_MS) {
@@ -101,4 +108,13 @@ void led_task(void)
 		led_phase_ms -= LED_HEARTBEAT_PERIOD_MS;
 	led_last_ms = now;
 	led_update(now);
+}
+
+void led_set_quiet(bool quiet)
+{
+	if (quiet == led_quiet)
+		return;
+	led_quiet = quiet;
+	led_set_activity(false);
+	led_update(clock_ms());
 }

@@ -17,6 +17,8 @@ void led_set_programming(bool on);
 void led_show_error(void);
 void led_set_activity(bool on);
 void led_task(void);
+/* Quiet (USB suspended): every LED off and kept off until quiet ends. */
+void led_set_quiet(bool quiet);
 /* All LEDs off and their pins released (before leaving for a bootloader). */
 void led_release(void);
 

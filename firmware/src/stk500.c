@@ -42,6 +42,7 @@ static bool stk500_waiting;            /* a request is incomplete */
 static uint16_t stk500_wait_start;
 static uint16_t stk500_discard;        /* bytes of an oversized block still to drop */
 static uint16_t stk500_taken;          /* data bytes of the current STK_PROG_PAGE consumed so far */
+static uint16_t stk500_take_limit;     /* data bytes the current STK_PROG_PAGE carries */
 static bool stk500_ispkit_host;        /* this session's host asked for the ispkit extension */
 static bool stk500_eeprom_words;       /* this session's host loads EEPROM addresses in words (-c arduino) */
 static bool stk500_sck_set;            /* this session's host chose the SCK duration (avrdude -B, ispkit) */
@@ -162,8 +163,11 @@ static uint16_t stk500_eeprom_address(void)
 	return stk500_eeprom_words ? (uint16_t)(stk500_here * 2U) : stk500_here;
 }
 
+/* Source for the ISP block writes: never more than the request holds (the ring cannot underflow either). */
 static uint8_t stk500_take(void)
 {
+	if (stk500_taken >= stk500_take_limit)
+		return STK500_DATA_FILL;
 	stk500_taken++;
 	return cdc_acm_rx_take();
 }
@@ -176,6 +180,7 @@ static void stk500_prog_page(void)
 
 	cdc_acm_rx_discard(4);
 	stk500_taken = 0;
+	stk500_take_limit = length;
 	if (memtype == STK_MEMTYPE_FLASH && stk500_page_bytes != 0 && stk500_need_target()) {
 		ok = isp_write_flash(stk500_here, length, stk500_page_bytes / 2U, stk500_take);
 		stk500_here += length / 2U;

@@ -1,5 +1,6 @@
 #include "board.h"
 
+#include <avr/interrupt.h>
 #include <avr/io.h>
 #include <util/delay.h>
 
@@ -55,4 +56,26 @@ bool usb_hw_configure_endpoint(uint8_t ep, uint8_t type, uint8_t size_cfg)
 	UECFG0X = type;
 	UECFG1X = size_cfg;
 	return (UESTA0X & (1 << CFGOK)) != 0;
+}
+
+/*
+ * The stack is polled and enables no USB interrupt, but a bootloader may start us with some enabled and their
+ * flags pending (Caterina leaves UDIEN/USBCON.VBUSTE set). usb_hw_init() runs before interrupts are enabled and
+ * clears them; should one fire anyway, these switch the sources off instead of letting it reach
+ * __bad_interrupt, which jumps to 0 and restarts the firmware (a reset loop while the flag stays set).
+ */
+ISR(USB_GEN_vect)
+{
+	UDIEN = 0;
+	USBCON &= (uint8_t)~(1 << VBUSTE);
+}
+
+ISR(USB_COM_vect)
+{
+	uint8_t saved = UENUM;
+	for (uint8_t ep = 0; ep <= USB_HW_MAX_ENDPOINT; ep++) {
+		UENUM = ep;
+		UEIENX = 0;
+	}
+	UENUM = saved;
 }
