@@ -25,6 +25,36 @@ export interface RunConfig {
   dumpEeprom?: string;
   results?: string;
   maxSimSeconds?: number;
+  /** How the simulated host enumerates (harness default linux). */
+  usbProfile?: UsbProfile;
+  /** Mid-session host events, e.g. "reset@out:2000", "suspend:50@ms:300" (see UsbEventSpec). */
+  usbEvents?: readonly string[];
+  /** The programmer chip's ten signature-row serial bytes, 20 hex digits. */
+  usbSerial?: string;
+  /** Start the programmer as Caterina leaves the chip (USB on, detached, interrupts enabled and pending). */
+  startDetached?: boolean;
+}
+
+/** Host operating systems the harness can enumerate like. */
+export type UsbProfile = 'linux' | 'windows' | 'macos';
+export const usbProfiles: readonly UsbProfile[] = ['linux', 'windows', 'macos'];
+/**
+ * A mid-session USB host event: reset | set-config | set-interface | clear-halt:in | clear-halt:out |
+ * clear-halt:notify | suspend:<ms> | unplug | probe, optionally with a trigger @out:<bytes>, @ms:<simulated ms> or
+ * @write:<target writes> ('+N' = from now).
+ */
+export type UsbEventSpec = string;
+const usbEventPattern =
+  /^(reset|set-config|set-interface|clear-halt:(in|out|notify)|suspend:[1-9]\d*|unplug|probe)(@(out|ms|write):\+?\d+(\.\d+)?)?$/;
+
+/** Checks a USB event spec; returns it, or throws a TypeError naming what is wrong. */
+export function checkUsbEvent(spec: string): UsbEventSpec {
+  if (!usbEventPattern.test(spec)) {
+    throw new TypeError(
+      `usb event "${spec}": expected reset, set-config, set-interface, clear-halt:in|out|notify, suspend:<ms>, unplug or probe, optionally followed by @out:<bytes>, @ms:<ms> or @write:<writes>`,
+    );
+  }
+  return spec;
 }
 
 const hex2 = (n: number) => n.toString(16).toLowerCase().padStart(2, '0');
@@ -50,6 +80,10 @@ export function buildRunArgs(c: RunConfig): string[] {
   if (c.dumpEeprom) args.push('--dump-eeprom', c.dumpEeprom);
   if (c.results) args.push('--results', c.results);
   if (c.maxSimSeconds !== undefined) args.push('--max-sim-seconds', String(c.maxSimSeconds));
+  if (c.usbProfile) args.push('--usb-profile', c.usbProfile);
+  for (const e of c.usbEvents ?? []) args.push('--usb-event', checkUsbEvent(e));
+  if (c.usbSerial) args.push('--usb-serial', c.usbSerial);
+  if (c.startDetached) args.push('--start-detached');
   return args;
 }
 

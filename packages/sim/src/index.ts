@@ -1,5 +1,6 @@
 export { startSim, bootCheck } from './start-sim.js';
-export type { Sim, SimOptions, SimStats, TargetFuses, BootResult, BootCheckOptions } from './start-sim.js';
+export type { Sim, SimOptions, SimStats, TargetFuses, BootResult, BootCheckOptions, UsbHostStats } from './start-sim.js';
+export { checkUsbEvent, usbProfiles, type UsbEventSpec, type UsbProfile } from './harness-args.js';
 export type { BoardId } from './board-info.js';
 export { parseFuses, formatFuses, type FuseBytes } from './fuses.js';
 export { checkFault, type Fault } from './faults.js';

@@ -7,7 +7,7 @@ import { parseIntelHex, serializeIntelHex, type MemoryImage } from '@ispkit/ihex
 import { resolveBoard, type BoardId } from './board-info.js';
 import { checkFault, type Fault } from './faults.js';
 import { parseFuses, type FuseBytes } from './fuses.js';
-import { buildBootArgs, buildRunArgs, type TargetSpec } from './harness-args.js';
+import { buildBootArgs, buildRunArgs, checkUsbEvent, type TargetSpec, type UsbEventSpec, type UsbProfile } from './harness-args.js';
 import { HarnessProcess, type HarnessEvent } from './harness-process.js';
 import { defaultFirmware, harnessPath } from './locate.js';
 import { SimError } from './sim-error.js';
@@ -37,6 +37,32 @@ export interface SimOptions {
   harness?: string;
   /** How long to wait for the harness's ready line, wall ms (default 30 000). */
   startTimeoutMs?: number;
+  /** How the simulated USB host enumerates: linux (default), windows or macos. */
+  usbProfile?: UsbProfile;
+  /** Mid-session USB host events scheduled from the start (see {@link UsbEventSpec}). */
+  usbEvents?: readonly UsbEventSpec[];
+  /** The programmer chip's signature-row serial bytes (20 hex digits): the firmware's USB serial number. */
+  usbSerial?: string;
+  /** Start the programmer as Caterina leaves the chip (USB on, detached, USB interrupts enabled and pending). */
+  startDetached?: boolean;
+}
+
+/** What the strict USB host found (in {@link SimStats}.usb). */
+export interface UsbHostStats {
+  profile: UsbProfile;
+  /** Requests the device answered wrongly. */
+  conformanceErrors: number;
+  /** The first of them, as "request: what was wrong". */
+  conformance: string[];
+  /** Packets their receiver dropped for a wrong data toggle. */
+  toggleDrops: number;
+  /** Longest control transfer (SETUP to status), simulated ms. */
+  controlMaxMs: number;
+  /** Longest time from a bus reset to the firmware clearing EORSTI, simulated ms. */
+  resetServiceMaxMs: number;
+  events: number;
+  /** Target writes that began after a link event (reset, reconfiguration, pipe reset, unplug) before any new host byte. */
+  staleTargetWrites: number;
 }
 
 /** Counters the harness reports (`stats` command and the final exit event). */
@@ -58,6 +84,8 @@ export interface SimStats {
   fuses: FuseBytes;
   lock: number;
   progEnabled: boolean;
+  usb: UsbHostStats;
+  targetWrites: { page: number; eeprom: number; erase: number; fuseLock: number };
   [extra: string]: unknown;
 }
 
@@ -84,6 +112,8 @@ export interface Sim {
   readonly config: { board: BoardId; fCpu: number; resetPin: string; firmware: string; target: string; args: string[] };
   /** The harness's current counters. */
   stats(): Promise<SimStats>;
+  /** Schedules a USB host event now or on a trigger (see {@link UsbEventSpec}), e.g. "reset@write:+3". */
+  usbEvent(spec: UsbEventSpec): Promise<void>;
   /** The target's flash as the harness holds it now (unprogrammed bytes omitted when the dump omits them). */
   targetImage(): Promise<MemoryImage>;
   /** The target's EEPROM as the harness holds it now. */
@@ -164,6 +194,10 @@ export async function startSim(options: SimOptions): Promise<Sim> {
     flashImage,
     faults: faults as Fault[],
     maxSimSeconds: options.maxSimSeconds,
+    usbProfile: options.usbProfile,
+    usbEvents: options.usbEvents,
+    usbSerial: options.usbSerial,
+    startDetached: options.startDetached,
   });
   const proc = new HarnessProcess(binary, args);
   const cleanup = () => {
@@ -207,6 +241,9 @@ export async function startSim(options: SimOptions): Promise<Sim> {
     events: proc.events,
     exited: proc.exited.then((info) => ({ ...info, message: proc.running ? undefined : proc.tail().split('\n').at(-1) || undefined })),
     stats,
+    async usbEvent(spec) {
+      await proc.request(`usb-event ${checkUsbEvent(spec)}`, ['usb-event-scheduled']);
+    },
     targetImage: () => dump('flash'),
     eepromImage: () => dump('eeprom'),
     async fuses() {

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { boards, firmwareName } from '@ispkit/boards';
+import { createInterface } from 'node:readline';
 import { serializeIntelHex } from '@ispkit/ihex';
-import { startSim, SimError, type Fault, type Sim } from '@ispkit/sim';
+import { checkUsbEvent, startSim, SimError, usbProfiles, type Fault, type Sim, type UsbProfile } from '@ispkit/sim';
 import { CliError, ExitCode, usageError } from '../cli-error.js';
 import type { CliCommand, RunContext } from '../command.js';
 import { hex8 } from '@ispkit/core';
@@ -24,7 +25,12 @@ interface SimOptions {
   fault?: string[];
   dump?: string;
   dumpEeprom?: string;
+  usbProfile?: string;
+  usbEvent?: string[];
 }
+
+/** Signals a person can send a running `ispkit sim` (kill -USR1 <pid>) for the commonest host events. */
+const signalEvents = { SIGUSR1: 'reset', SIGUSR2: 'unplug' } as const;
 
 function quote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
@@ -40,8 +46,18 @@ function committedFirmware(board: string): string | undefined {
 async function startOrExplain(opts: SimOptions): Promise<Sim> {
   // The committed hex as this CLI finds it (a checkout's firmware/dist, or the npm package's own copy).
   const firmware = opts.firmware ?? committedFirmware(opts.board);
+  if (opts.usbProfile && !usbProfiles.includes(opts.usbProfile as UsbProfile)) {
+    throw usageError(`--usb-profile ${opts.usbProfile}: expected one of ${usbProfiles.join(', ')}`, 'see `ispkit sim --help`');
+  }
+  try {
+    for (const e of opts.usbEvent ?? []) checkUsbEvent(e);
+  } catch (err) {
+    throw usageError((err as Error).message, 'see `ispkit sim --help`');
+  }
   try {
     return await startSim({
+      ...(opts.usbProfile ? { usbProfile: opts.usbProfile as UsbProfile } : {}),
+      ...(opts.usbEvent?.length ? { usbEvents: opts.usbEvent } : {}),
       board: opts.board,
       target: opts.target,
       ...(firmware ? { firmware } : {}),
@@ -87,9 +103,43 @@ async function runSim(run: RunContext, opts: SimOptions): Promise<void> {
         `  pnpm ispkit -P ${port} flash firmware.hex`,
         `  pnpm ispkit -P ${port} info`,
         '',
+        'to play the USB host, type an event and Enter: reset, set-config, set-interface, clear-halt:in|out|notify,',
+        `  suspend:<ms>, unplug, probe (or kill -USR1 ${process.pid} for a bus reset, -USR2 for an unplug)`,
         `Ctrl-C stops it${opts.dump ? ` and writes the target's flash to ${opts.dump}` : ''}`,
       ],
     );
+
+    // A person can play the host: a line on stdin names an event (reset, set-config, suspend:50, ...), and
+    // SIGUSR1 / SIGUSR2 send a bus reset / an unplug-replug.
+    const fire = (spec: string) => {
+      let checked: string;
+      try {
+        checked = checkUsbEvent(spec);
+      } catch (err) {
+        out.warning((err as Error).message);
+        return;
+      }
+      sim.usbEvent(checked).then(
+        () => out.info(`usb event ${checked} sent`),
+        (err: unknown) => out.warning(`usb event ${checked}: ${(err as Error).message}`),
+      );
+    };
+    const lines = process.stdin.isTTY || !process.stdin.readableEnded ? createInterface({ input: process.stdin }) : undefined;
+    lines?.on('line', (line) => {
+      const spec = line.trim();
+      if (spec) fire(spec);
+    });
+    const onSignal = (sig: keyof typeof signalEvents) => () => fire(signalEvents[sig]);
+    const handlers = Object.keys(signalEvents).map((sig) => {
+      const h = onSignal(sig as keyof typeof signalEvents);
+      process.on(sig as NodeJS.Signals, h);
+      return [sig, h] as const;
+    });
+    const unlisten = () => {
+      lines?.close();
+      process.stdin.pause();
+      for (const [sig, h] of handlers) process.off(sig as NodeJS.Signals, h);
+    };
 
     // Wait for Ctrl-C (the CLI aborts run.signal) or for the harness to end on its own.
     const crashed = await new Promise<{ code: number | null; signal: string | null; message?: string } | undefined>((resolve) => {
@@ -97,6 +147,7 @@ async function runSim(run: RunContext, opts: SimOptions): Promise<void> {
       run.signal.addEventListener('abort', () => resolve(undefined), { once: true });
       void sim.exited.then((info) => resolve(info));
     });
+    unlisten();
     if (crashed && !run.signal.aborted) {
       stopped = true;
       throw new CliError(
@@ -144,6 +195,12 @@ export const simCommand: CliCommand = {
       )
       .option('--dump <out.hex>', "write the target's flash as Intel HEX when stopping")
       .option('--dump-eeprom <out.hex>', "write the target's EEPROM as Intel HEX when stopping")
+      .option('--usb-profile <os>', 'how the simulated USB host enumerates: linux, windows, macos (default linux)')
+      .option(
+        '--usb-event <event>',
+        'a USB host event: reset, set-config, set-interface, clear-halt:in|out|notify, suspend:<ms>, unplug, probe, with @out:<bytes>, @ms:<sim-ms> or @write:<target writes> to schedule it (repeatable)',
+        (value: string, previous: string[] = []) => [...previous, value],
+      )
       .action(ctx.action(async (run, opts: SimOptions) => runSim(run, opts)));
   },
 };
