@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { harnessPath } from '@ispkit/sim';
@@ -106,5 +107,72 @@ describe('reboot into the board bootloader on the host\'s request', () => {
     expect(h.seen('bootloader-entry')).toBe(false);
     h.send('line 1200 0 0');
     expect((await h.next('bootloader-entry')).address).toBe(0x7000);
+  }, 60_000);
+});
+
+/*
+ * Issue 10: what real hosts and boards need from the USB function. Each of these failed with the hex before the fix:
+ * the serial number was one fixed string, the interface declared AT commands, the reboot went at once and could not
+ * be cancelled, and a 134-baud request rebooted a programmer in the middle of a session.
+ */
+describe.each(['teensy2', 'pro-micro'] as const)('ispkit firmware on %s, USB identity', (board) => {
+  test('the serial number is the chip\'s signature-row serial, so two programmers get two names', async () => {
+    const a = await harness(board, '--usb-serial', '0123456789ABCDEF0011').next('ready');
+    const b = await harness(board, '--usb-serial', '5A3134393530FF071412').next('ready');
+    expect((a.usb as Record<string, unknown>).serial).toBe('0123456789ABCDEF0011');
+    expect((b.usb as Record<string, unknown>).serial).toBe('5A3134393530FF071412');
+  }, 60_000);
+
+  test('the CDC interface declares protocol 0 (no AT commands: ModemManager leaves it alone)', async () => {
+    const ready = await harness(board).next('ready');
+    expect((ready.usb as Record<string, unknown>).commProtocol).toBe(0);
+  }, 60_000);
+});
+
+describe('reboot requests wait 250 ms and can be cancelled, as Arduino\'s core does', () => {
+  test('Pro Micro: 1200 baud with DTR dropped reboots 250 ms later, not at once', async () => {
+    const h = harness('pro-micro', '--bootloader-address', '0x7000');
+    await h.next('ready');
+    h.send('line 1200 0 0');
+    const line = await h.next('line');
+    const entry = await h.next('bootloader-entry');
+    expect(Number(entry.simMs) - Number(line.simMs)).toBeGreaterThanOrEqual(250);
+  }, 60_000);
+
+  test('Pro Micro: DTR raised again within 250 ms cancels the reboot', async () => {
+    const h = harness('pro-micro', '--bootloader-address', '0x7000');
+    const ready = await h.next('ready');
+    h.send('line 1200 0 0\nline 1200 1 1');
+    await new Promise((r) => setTimeout(r, 1500)); // the harness runs 400 simulated ms after a line change
+    expect(h.seen('bootloader-entry')).toBe(false);
+    const run = await runAvrdude({ port: ready.port as string });
+    expect(run.code, run.stderr).toBe(0);
+    expect(h.seen('bootloader-entry')).toBe(false);
+  }, 60_000);
+
+  test('Teensy 2.0: a 134-baud request during a programming session is dropped; outside one it reboots', async () => {
+    const h = harness('teensy2');
+    const ready = await h.next('ready');
+    const port = await open(ready.port as string, 'r+');
+    try {
+      const stk = async (bytes: number[], replyLength: number) => {
+        await port.write(Buffer.from(bytes));
+        const reply = Buffer.alloc(replyLength);
+        for (let got = 0; got < replyLength; ) got += (await port.read(reply, got, replyLength - got)).bytesRead;
+        return [...reply];
+      };
+      expect(await stk([0x30, 0x20], 2)).toEqual([0x14, 0x10]);
+      expect(await stk([0x50, 0x20], 2)).toEqual([0x14, 0x10]); // programming mode on: the target is held in reset
+      h.send('line 134 1 1'); // teensy_loader_cli -s aimed at the wrong 16C0:0483 device
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(h.seen('bootloader-entry')).toBe(false);
+      expect(await stk([0x51, 0x20], 2)).toEqual([0x14, 0x10]);
+      expect(h.seen('bootloader-entry')).toBe(false);
+    } finally {
+      await port.close();
+    }
+    h.send('line 9600 1 1');
+    h.send('line 134 1 1');
+    expect((await h.next('bootloader-entry')).address).toBe(0x7e00);
   }, 60_000);
 });

@@ -1,0 +1,3 @@
+import { usbEventMatrix } from './usb-events-matrix.js';
+
+usbEventMatrix('teensy2');
