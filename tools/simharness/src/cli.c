@@ -19,8 +19,8 @@ static const char cli_usage[] =
 	"      [--dump-flash <hex>] [--dump-eeprom <hex>] [--results <json>] [--max-sim-seconds N]\n"
 	"      [--host-wait-ms 100] [--no-usb] [--verbose]\n"
 	"      [--usb-profile linux|windows|macos] [--usb-event <event>[@out:<bytes>|@ms:<sim-ms>|@write:<n>]]...\n"
-	"      [--usb-serial <20 hex digits>]\n"
-	"    usb events: reset, set-config, set-interface, clear-halt:in|out|notify, suspend:<ms>, unplug, probe\n"
+	"      [--usb-serial <20 hex digits>] [--usb-ping-ms N]\n"
+	"    usb events: reset, set-config, set-interface, clear-halt:in|out|notify, suspend:<ms>, unplug, probe, ping\n"
 	"    faults: no-target-high, no-target-low, never-ready, flip:<probability>, disconnect:<sim-ms>, locked,\n"
 	"            miso-open, reset-open, sck-mosi-swapped, unpowered, slow-clock:<hz>, supply:<volts>\n"
 	"    stdin commands: stats | dump-flash <path> | dump-eeprom <path> | line <baud> <dtr 0|1> [rts 0|1] |\n"
@@ -306,6 +306,8 @@ int cli_parse(int argc, char **argv, cli_config_t *cfg, char *err, size_t err_le
 				return -1;
 			}
 			rc = usb_event_parse(val, &cfg->usb_events[cfg->usb_event_count++], err, err_len);
+		} else if (CLI_IS("--usb-ping-ms")) {
+			CLI_RUN_ONLY rc = cli_u32(name, val, &cfg->usb_ping_ms, err, err_len);
 		} else if (CLI_IS("--usb-serial")) {
 			CLI_RUN_ONLY
 			unsigned b[10];

@@ -26,6 +26,7 @@ typedef struct cli_config {
 	int usb_profile;             /* usb_profile_id_t */
 	usb_event_t usb_events[CLI_MAX_USB_EVENTS];
 	int usb_event_count;
+	uint32_t usb_ping_ms;        /* GET_STATUS(device) every so many simulated ms (0: never) */
 	uint8_t usb_serial[10];      /* the programmer chip's signature-row serial bytes */
 	int no_usb; /* test firmwares without USB: ready at once, no enumeration deadline */
 	uint32_t bootloaders[CLI_MAX_BOOTLOADERS]; /* byte addresses watched for a jump */

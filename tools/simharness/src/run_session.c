@@ -59,7 +59,7 @@ typedef struct run_session {
 	int exit_code;
 	usb_host_line_t line;  /* what the host side last asked for */
 	uint32_t pty_baud;     /* the host's port speed last seen */
-	uint64_t grace_ms;     /* simulated ms run during the host's turn because it stayed quiet */
+	double grace_ms;       /* simulated ms run during the host's turn because it stayed quiet (or settled its line) */
 	uint64_t writes_seen;  /* target writes of any kind, at the last check */
 	uint64_t stale_writes; /* target writes after an event before any new host byte */
 	int turn_broken;
@@ -148,7 +148,7 @@ static void run_session_command(run_session_t *s, char *line)
 		json_out_begin(&j);
 		json_out_str(&j, "event", "stats");
 		results_stats(&j, &s->results);
-		json_out_u64(&j, "hostQuietGraceMs", s->grace_ms);
+		json_out_num(&j, "hostQuietGraceMs", s->grace_ms);
 		run_session_usb_stats(s, &j);
 		json_out_emit(&j, s->out);
 	} else if ((!strcmp(cmd, "dump-flash") || !strcmp(cmd, "dump-eeprom")) && arg) {
@@ -397,7 +397,7 @@ static void run_session_finish(run_session_t *s)
 		json_out_str(&j, "event", "exit");
 		json_out_str(&j, "reason", s->stop ? s->stop : "error");
 		results_stats(&j, &s->results);
-		json_out_u64(&j, "hostQuietGraceMs", s->grace_ms);
+		json_out_num(&j, "hostQuietGraceMs", s->grace_ms);
 		run_session_usb_stats(s, &j);
 		json_out_emit(&j, s->out);
 	}
@@ -459,6 +459,7 @@ int run_session(const cli_config_t *cfg, FILE *out)
 	}
 	usb_host_set_verbose(s.usb, cfg->verbose);
 	usb_host_set_profile(s.usb, cfg->usb_profile);
+	usb_host_set_ping(s.usb, cfg->usb_ping_ms);
 	for (int k = 0; k < cfg->usb_event_count; k++)
 		run_session_schedule(&s, cfg->usb_events[k]);
 	signature_row_attach(s.avr, cfg->usb_serial);
@@ -492,7 +493,10 @@ int run_session(const cli_config_t *cfg, FILE *out)
 	uint64_t bytes_out_seen = 0;
 	avr_cycle_count_t configured_cycle = 0;
 	while (!s.stop) {
-		int turn = run_session_host_turn(&s) && !s.turn_broken && s.avr->cycle >= s.run_until;
+		int host_turn = run_session_host_turn(&s);
+		int turn = host_turn && !s.turn_broken && s.avr->cycle >= s.run_until;
+		if (host_turn && !turn && s.avr->cycle < s.run_until)
+			s.grace_ms += RUN_SESSION_SLICE_US / 1000.0; /* the line settles while the host is quiet: not target time */
 		s.turn_broken = 0;
 		if (turn) {
 			double now = run_session_now_ms();

@@ -19,6 +19,7 @@ static const struct {
 	{ "suspend", USB_EVENT_SUSPEND, 1 },
 	{ "unplug", USB_EVENT_UNPLUG, 0 },
 	{ "probe", USB_EVENT_PROBE, 0 },
+	{ "ping", USB_EVENT_PING, 0 },
 };
 
 const char *usb_event_kind_name(usb_event_kind_t kind)
@@ -78,7 +79,7 @@ int usb_event_parse(const char *spec, usb_event_t *ev, char *err, size_t err_len
 bad:
 	snprintf(err, err_len,
 	         "--usb-event '%s': expected reset, set-config, set-interface, clear-halt:in|out|notify, suspend:<ms>, "
-	         "unplug or probe, optionally followed by @out:<bytes>, @ms:<simulated ms> or @write:<target writes>",
+	         "unplug, probe or ping, optionally followed by @out:<bytes>, @ms:<simulated ms> or @write:<target writes>",
 	         spec);
 	return -1;
 }

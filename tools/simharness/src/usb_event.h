@@ -4,7 +4,8 @@
  * (SET_CONFIGURATION again), set-interface (SET_INTERFACE(alt 0) on the data interface), clear-halt:in|out|notify
  * (CLEAR_FEATURE(ENDPOINT_HALT)), suspend:MS (no SOF for MS ms, then resume), unplug (the bus goes away for
  * 100 ms, then attach + reset + enumeration), probe (chapter 9 requests a strict host checks: unknown endpoints,
- * interfaces and features, in the Configured state). Triggers: after N bulk OUT bytes in total (@out:N), at T
+ * interfaces and features, in the Configured state), ping (GET_STATUS(device) and GET_DESCRIPTOR(device): what a
+ * host's stack may ask at any time; not a link event). Triggers: after N bulk OUT bytes in total (@out:N), at T
  * simulated ms (@ms:T), or once the target has started its Nth write of any kind (@write:N: inside a long ISP
  * operation); none = now. '+N' counts from when the event was scheduled.
  */
@@ -23,6 +24,7 @@ typedef enum usb_event_kind {
 	USB_EVENT_SUSPEND,
 	USB_EVENT_UNPLUG,
 	USB_EVENT_PROBE,
+	USB_EVENT_PING,
 } usb_event_kind_t;
 
 typedef enum usb_event_trigger { USB_EVENT_NOW = 0, USB_EVENT_AT_OUT_BYTES, USB_EVENT_AT_MS, USB_EVENT_AT_WRITES } usb_event_trigger_t;

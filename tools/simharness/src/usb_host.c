@@ -172,6 +172,7 @@ struct usb_host {
 	usb_host_stats_t stats;
 	int verbose;
 	int line_pending;
+	avr_cycle_count_t ping_every, next_ping; /* a host that asks EP0 something every so often (0: never) */
 
 	usb_profile_id_t profile;
 	const usb_step_t *steps;
@@ -824,6 +825,10 @@ static void usb_host_run_event(usb_host_t *h, usb_event_t *ev)
 		h->out.len = h->out_eligible = 0;
 		usb_host_queue_probe(h);
 		break;
+	case USB_EVENT_PING:
+		usb_host_extra_add(h, 0x80, 0, 0, 0, 2, USB_EXPECT_ANSWER, 0, "GET_STATUS(device)");
+		usb_host_extra_add(h, 0x80, 6, 0x0100, 0, 18, USB_EXPECT_ANSWER, 0, "GET_DESCRIPTOR(device)");
+		break;
 	}
 }
 
@@ -1068,6 +1073,10 @@ static avr_cycle_count_t usb_host_tick(avr_t *avr, avr_cycle_count_t when, void 
 		if (h->step == USB_HOST_E_READY) {
 			usb_host_extras(h);
 			usb_host_events(h);
+			if (h->ping_every && avr->cycle >= h->next_ping && !h->nextra && h->ctl.stage == USB_HOST_CTL_IDLE) {
+				h->next_ping = avr->cycle + h->ping_every;
+				usb_host_extra_add(h, 0x80, 0, 0, 0, 2, USB_EXPECT_ANSWER, 0, "GET_STATUS(device)");
+			}
 			if (h->line_dirty && h->ctl.stage == USB_HOST_CTL_IDLE && !h->nextra) {
 				h->line_dirty = 0;
 				usb_host_send_line(h);
@@ -1320,6 +1329,8 @@ int usb_host_events_pending(const usb_host_t *h)
 			return 1; /* due now or at a simulated time: time has to run */
 	return 0;
 }
+
+void usb_host_set_ping(usb_host_t *h, unsigned ms) { h->ping_every = usb_host_ms(h, ms); }
 
 void usb_host_set_profile(usb_host_t *h, int profile)
 {

@@ -73,6 +73,8 @@ void usb_host_free(usb_host_t *h);
 /* Host profile (usb_profile_id_t): how it enumerates. Set before the device attaches. */
 void usb_host_set_profile(usb_host_t *h, int profile);
 const char *usb_host_profile_name(const usb_host_t *h);
+/* Sends GET_STATUS(device) every `ms` simulated ms once configured (0: never), to measure EP0 service latency. */
+void usb_host_set_ping(usb_host_t *h, unsigned ms);
 /* Schedules a mid-session event (relative triggers count from now); -1 when too many are queued. */
 int usb_host_schedule(usb_host_t *h, usb_event_t const *ev);
 /* Events that fired since the last call, oldest first (fired_ms / fired_bytes_out filled in). */
