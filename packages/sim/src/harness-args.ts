@@ -45,13 +45,13 @@ export const usbProfiles: readonly UsbProfile[] = ['linux', 'windows', 'macos'];
  */
 export type UsbEventSpec = string;
 const usbEventPattern =
-  /^(reset|set-config|set-interface|clear-halt:(in|out|notify)|suspend:[1-9]\d*|unplug|probe)(@(out|ms|write):\+?\d+(\.\d+)?)?$/;
+  /^(reset|set-config|set-interface|clear-halt:(in|out|notify)|suspend:[1-9]\d*|unplug|probe|ping)(@(out|ms|write):\+?\d+(\.\d+)?)?$/;
 
 /** Checks a USB event spec; returns it, or throws a TypeError naming what is wrong. */
 export function checkUsbEvent(spec: string): UsbEventSpec {
   if (!usbEventPattern.test(spec)) {
     throw new TypeError(
-      `usb event "${spec}": expected reset, set-config, set-interface, clear-halt:in|out|notify, suspend:<ms>, unplug or probe, optionally followed by @out:<bytes>, @ms:<ms> or @write:<writes>`,
+      `usb event "${spec}": expected reset, set-config, set-interface, clear-halt:in|out|notify, suspend:<ms>, unplug, probe or ping, optionally followed by @out:<bytes>, @ms:<ms> or @write:<writes>`,
     );
   }
   return spec;
