@@ -10,6 +10,9 @@
 
 #define ISP_RESET_PULSE_US 100U
 #define ISP_BUSY_BIT 0x01U
+/* Block loops look at the clock (and so at USB) every 8 bytes: 8 x 4 SPI bytes take at most 2 ms even at the
+ * slowest hardware SCK, and the check stays out of the SPI byte it overlaps at the fastest. */
+#define ISP_CHECK_EVERY_MASK 7U
 
 static bool isp_is_active;
 static uint8_t isp_error;
@@ -43,6 +46,7 @@ static bool isp_wait_ms(uint16_t ms)
 }
 
 static uint8_t isp_last_service;
+static bool isp_stopped; /* isp_should_stop() said so during the current operation */
 
 /* Calls isp_idle() when a millisecond has passed since the last call from here. */
 static void isp_service(void)
@@ -54,11 +58,31 @@ static void isp_service(void)
 	}
 }
 
-/* Between units of work in block loops: keep USB serviced, and say whether to go on. */
+/*
+ * Between units of work in block loops: once per millisecond keep USB serviced and ask whether to stop (link
+ * events can only be noticed by that service, so checking more often would find nothing new); cheap otherwise.
+ */
 static bool isp_keep_going(void)
 {
-	isp_service();
-	if (!isp_should_stop())
+	uint8_t now = clock_ms8();
+	if (now != isp_last_service) {
+		isp_last_service = now;
+		isp_idle();
+		if (isp_should_stop())
+			isp_stopped = true;
+	}
+	if (!isp_stopped)
+		return true;
+	isp_error = ISP_ERROR_STOPPED;
+	return false;
+}
+
+/* Right before an instruction that writes the target: a link event that has just arrived stops it. */
+static bool isp_may_write(void)
+{
+	if (isp_should_stop())
+		isp_stopped = true;
+	if (!isp_stopped)
 		return true;
 	isp_error = ISP_ERROR_STOPPED;
 	return false;
@@ -189,7 +213,8 @@ static bool isp_starts_write(const uint8_t cmd[4])
 
 uint8_t isp_universal(const uint8_t cmd[4], bool *ok)
 {
-	if (isp_starts_write(cmd) && !isp_keep_going()) {
+	isp_stopped = false;
+	if (isp_starts_write(cmd) && !isp_may_write()) {
 		*ok = false;
 		return 0;
 	}
@@ -204,7 +229,7 @@ uint8_t isp_universal(const uint8_t cmd[4], bool *ok)
 
 static bool isp_commit_flash_page(uint16_t page_word)
 {
-	if (!isp_keep_going())
+	if (!isp_may_write())
 		return false;
 	isp_command4(ISP_WRITE_FLASH_PAGE_0, (uint8_t)(page_word >> 8), (uint8_t)page_word, ISP_WRITE_FLASH_PAGE_3);
 	return isp_wait_ready();
@@ -216,11 +241,12 @@ bool isp_write_flash(uint16_t word, uint16_t length, uint16_t page_words, isp_so
 	uint16_t page = word & page_mask;
 	bool inflight = false; /* hardware path: a byte is shifting */
 
+	isp_stopped = false;
 	(void)isp_spi_get();
 	for (uint16_t i = 0; i < length; i++) {
 		uint16_t w = word + (i >> 1);
 		uint8_t op = (i & 1U) ? ISP_LOAD_FLASH_HIGH_0 : ISP_LOAD_FLASH_LOW_0;
-		if (!isp_keep_going()) {
+		if ((i & ISP_CHECK_EVERY_MASK) == 0 && !isp_keep_going()) {
 			/* Nothing more is loaded and no page is written: the page buffer holds only part of it. */
 			if (inflight)
 				(void)isp_spi_hw_finish();
@@ -258,13 +284,14 @@ bool isp_write_eeprom(uint16_t address, uint16_t length, uint8_t page_bytes, isp
 {
 	bool paged = page_bytes >= 2;
 	uint16_t in_page = paged ? (uint16_t)(page_bytes - 1U) : 0;
+	isp_stopped = false;
 	for (uint16_t i = 0; i < length; i++) {
 		uint16_t a = address + i;
 		if (!isp_keep_going())
 			return false; /* the bytes loaded for this page are never written */
 		uint8_t b = source();
 		if (!paged) {
-			if (!isp_keep_going())
+			if (!isp_may_write())
 				return false;
 			isp_command4(ISP_WRITE_EEPROM_0, (uint8_t)(a >> 8), (uint8_t)a, b);
 			if (!isp_wait_ready())
@@ -274,7 +301,7 @@ bool isp_write_eeprom(uint16_t address, uint16_t length, uint8_t page_bytes, isp
 		isp_command4(ISP_LOAD_EEPROM_PAGE_0, ISP_LOAD_EEPROM_PAGE_1, (uint8_t)(a & in_page), b);
 		if ((a & in_page) == in_page || i + 1U == length) {
 			uint16_t p = a & (uint16_t)~in_page;
-			if (!isp_keep_going())
+			if (!isp_may_write())
 				return false;
 			isp_command4(ISP_WRITE_EEPROM_PAGE_0, (uint8_t)(p >> 8), (uint8_t)p, ISP_WRITE_EEPROM_PAGE_3);
 			if (!isp_wait_ready())
@@ -295,6 +322,7 @@ static void isp_start_flash_read(uint16_t word, uint16_t i)
 
 void isp_read_flash(uint16_t word, uint16_t length, isp_sink sink)
 {
+	isp_stopped = false;
 	if (length == 0)
 		return;
 	if (isp_spi_soft) {
@@ -319,7 +347,7 @@ void isp_read_flash(uint16_t word, uint16_t length, isp_sink sink)
 		if (i + 1U < length)
 			isp_spi_hw_start((i & 1U) ? ISP_READ_FLASH_LOW_0 : ISP_READ_FLASH_HIGH_0);
 		sink(b);
-		if (i + 1U < length && !isp_keep_going()) {
+		if ((i & ISP_CHECK_EVERY_MASK) == 0 && i + 1U < length && !isp_keep_going()) {
 			(void)isp_spi_hw_finish();
 			return;
 		}
@@ -329,6 +357,7 @@ void isp_read_flash(uint16_t word, uint16_t length, isp_sink sink)
 
 void isp_read_eeprom(uint16_t address, uint16_t length, isp_sink sink)
 {
+	isp_stopped = false;
 	for (uint16_t i = 0; i < length && isp_keep_going(); i++) {
 		uint16_t a = address + i;
 		sink(isp_command4(ISP_READ_EEPROM_0, (uint8_t)(a >> 8), (uint8_t)a, 0));

@@ -28,7 +28,7 @@ export function usbEventMatrix(board: BoardId): void {
 
   // One harness per host profile, the events one after another in it; the three run concurrently (most of their
   // wall time is the clients' own reply timeouts after an event, not simulation).
-  test.concurrent.each(usbProfiles)(`${board}: %s host, every event during a long EEPROM write`, async (profile) => {
+  test.concurrent.each(usbProfiles)(`${board}: %s host, every event during a long EEPROM write`, { timeout: 400_000 }, async (profile) => {
     const sim = await startSim({ board, usbProfile: profile, maxSimSeconds: 600 });
     try {
       for (const [i, event] of midSessionEvents.entries()) {
