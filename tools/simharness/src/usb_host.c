@@ -172,6 +172,7 @@ struct usb_host {
 	usb_host_stats_t stats;
 	int verbose;
 	int line_pending;
+	int ctl_marks_link;          /* the control transfer starting now breaks the byte stream */
 	avr_cycle_count_t ping_every, next_ping; /* a host that asks EP0 something every so often (0: never) */
 
 	usb_profile_id_t profile;
@@ -246,6 +247,7 @@ static int usb_host_xfer(usb_host_t *h, uint32_t ioctl, uint8_t ep, uint8_t *buf
 }
 
 static avr_cycle_count_t usb_host_ms(const usb_host_t *h, unsigned ms);
+static void usb_host_mark_link_event(usb_host_t *h);
 
 static void usb_host_conformance(usb_host_t *h, const char *name, const char *what)
 {
@@ -325,8 +327,13 @@ static void usb_host_ctl_step(usb_host_t *h)
 	switch (c->stage) {
 	case USB_HOST_CTL_SETUP:
 		sz = 8;
-		if (usb_host_xfer(h, AVR_IOCTL_USB_SETUP, 0, c->setup, &sz) == AVR_IOCTL_USB_OK)
+		if (usb_host_xfer(h, AVR_IOCTL_USB_SETUP, 0, c->setup, &sz) == AVR_IOCTL_USB_OK) {
 			c->stage = USB_HOST_CTL_SETUP_TAKEN;
+			if (h->ctl_marks_link) {
+				h->ctl_marks_link = 0;
+				usb_host_mark_link_event(h);
+			}
+		}
 		break;
 	case USB_HOST_CTL_SETUP_TAKEN:
 		if (usb_host_peek(h, 0, USB_HOST_UEINTX) & USB_HOST_RXSTPI)
@@ -879,8 +886,9 @@ static void usb_host_extras(usb_host_t *h)
 	if (h->extra_pos < h->nextra && c->stage == USB_HOST_CTL_IDLE) {
 		const usb_host_extra_t *x = &h->extra[h->extra_pos];
 		usb_host_ctl_start(h, x->type, x->request, x->value, x->index, x->length, NULL);
-		if (x->effect != USB_HOST_EFFECT_NONE && !(x->effect == USB_HOST_EFFECT_TOGGLE_EP && (x->index & 0x0F) == h->notify_ep))
-			usb_host_mark_link_event(h);
+		/* The link event happens when the device gets the SETUP (usb_host_ctl_step), not before. */
+		h->ctl_marks_link = x->effect != USB_HOST_EFFECT_NONE &&
+		                    !(x->effect == USB_HOST_EFFECT_TOGGLE_EP && (x->index & 0x0F) == h->notify_ep);
 		h->extra_now = x;
 	}
 }
