@@ -100,6 +100,9 @@ export function setupInstall(): void {
       // After the install the new firmware is a new USB device a person may have to pick in the chooser: wait
       // for that longer than the CLI does (the bootloader's own window stays Caterina's ~8 s).
       firmwareWaitMs: 60_000,
+      // Pressing the button (or double-tapping RESET) and then picking the device in the chooser takes a person
+      // longer than the CLI's 30 s.
+      manualWaitMs: 60_000,
       onEvent: (e) => {
         if (e.type === 'step') {
           log.line(e.message);
