@@ -20,7 +20,8 @@ test('shim lane (WebSocket bridge, not Web Serial): `ispkit web --sim-port` lets
   const exited = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)));
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   try {
-    for (let i = 0; i < 300 && !/\?bridge/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+    // both lines: the URL and the bridge line can arrive in separate stdout chunks
+    for (let i = 0; i < 300 && !/simulator bridge:/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
     const url = /(http:\/\/127\.0\.0\.1:\d+\/\?bridge)/.exec(out)?.[1];
     expect(url, out).toBeDefined();
     expect(out).toContain(`simulator bridge: the page's steps 3 to 6 talk to ${sim.port} over a WebSocket (not Web Serial)`);
