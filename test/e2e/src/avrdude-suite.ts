@@ -102,9 +102,12 @@ export function defineAvrdudeSuite(name: string, base: Pick<SimOptions, 'board' 
         const factory = await writeTime('5E:99:F3'); // CKDIV8: 2 MHz core, stays at 250 kHz
         const fast = await writeTime('DE:99:F3'); // 16 MHz crystal, CKDIV8 off: 1 MHz
         const rc = await writeTime('E2:99:F3'); // internal 8 MHz RC, CKDIV8 off: 1 MHz
-        // SPI time per 4 KB is ~4 x shorter at 1 MHz; page writes (32 x 4.5 ms) and USB time are the same.
-        expect(fast).toBeLessThan(factory * 0.6);
-        expect(rc).toBeLessThan(factory * 0.6);
+        // SPI time per 4 KB is ~4 x shorter at 1 MHz; page writes (32 x 4.5 ms) and USB time are the same. The
+        // firmware now services USB every millisecond inside block loops, and avrdude's turn-around lets a little
+        // wall-dependent simulated time in on a busy machine (seen: 0.61-0.66 of factory), so the bound is 0.75: a
+        // firmware that kept 250 kHz would measure about 1.0.
+        expect(fast).toBeLessThan(factory * 0.75);
+        expect(rc).toBeLessThan(factory * 0.75);
       }, 120_000);
     }
 
