@@ -18,7 +18,8 @@ test('starts the harness for a Teensy 2.0, reports counters, and leaves nothing 
     expect(sim.pty).toMatch(/^\/dev\/pts\/\d+$/);
     const stats = await sim.stats();
     expect(stats.simSeconds).toBeGreaterThan(0);
-    expect(stats.targetSeconds).toBeCloseTo(stats.simSeconds - stats.hostQuietGraceMs / 1000, 9);
+    expect(stats.targetSeconds).toBeCloseTo(stats.simSeconds - (stats.hostQuietGraceMs + stats.hostReadMs) / 1000, 9);
+    expect(stats.hostReadMs).toBeGreaterThanOrEqual(0);
     expect(stats.targetSeconds).toBeLessThanOrEqual(stats.simSeconds);
     expect(stats.spiBytes).toBe(0); // nobody asked the programmer to do anything yet
     expect(stats.pageWrites).toBe(0);

@@ -71,8 +71,13 @@ export interface SimStats {
   /** Simulated ms the harness ran while a quiet host had its turn (how many depends on wall time). */
   hostQuietGraceMs: number;
   /**
-   * simSeconds less hostQuietGraceMs: the simulated time the programmer and target were kept busy by the host —
-   * the figure to compare between runs.
+   * Simulated ms the harness ran while the programmer had answered and waited, but the host process had not yet
+   * read the answer (how many depends on how fast the host process is on this machine, not on the target).
+   */
+  hostReadMs: number;
+  /**
+   * simSeconds less hostQuietGraceMs and hostReadMs: the simulated time the programmer and target were kept busy
+   * by the host — the figure to compare between runs.
    */
   targetSeconds: number;
   cycles: number;
@@ -136,7 +141,9 @@ let runCounter = 0;
 function withTargetSeconds(raw: Record<string, unknown>): SimStats {
   const simSeconds = Number(raw.simSeconds ?? 0);
   const hostQuietGraceMs = Number(raw.hostQuietGraceMs ?? 0);
-  return { ...raw, simSeconds, hostQuietGraceMs, targetSeconds: simSeconds - hostQuietGraceMs / 1000 } as SimStats;
+  const hostReadMs = Number(raw.hostReadMs ?? 0);
+  const targetSeconds = simSeconds - (hostQuietGraceMs + hostReadMs) / 1000;
+  return { ...raw, simSeconds, hostQuietGraceMs, hostReadMs, targetSeconds } as SimStats;
 }
 
 function targetSpec(id: string): TargetSpec & { name: string } {

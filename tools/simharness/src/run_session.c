@@ -8,7 +8,9 @@
  * with a non-blocking poll of the pty and stdin between slices. If the host says nothing for --host-wait-ms of wall
  * time during its turn, 20 ms of simulated time run anyway (covers firmwares that keep working while looking idle);
  * the wait doubles (up to 10 s) while the host stays quiet, and those ms are reported as hostQuietGraceMs. After the
- * host changes its line settings, and while a USB event waits for a simulated time, time runs anyway.
+ * host changes its line settings, and while a USB event waits for a simulated time, time runs anyway. While the
+ * device is idle but the host process has not read all of its reply yet, time runs too (a host may be timing the
+ * reply) and is reported as hostReadMs: how much depends on how fast the host process is, not on the target.
  * Leaves out: pacing free-running simulation to wall-clock time (simavr runs about as fast as real time here).
  */
 #include "run_session.h"
@@ -60,6 +62,7 @@ typedef struct run_session {
 	usb_host_line_t line;  /* what the host side last asked for */
 	uint32_t pty_baud;     /* the host's port speed last seen */
 	double grace_ms;       /* simulated ms run during the host's turn because it stayed quiet (or settled its line) */
+	double host_read_ms;   /* simulated ms run while the device was idle and the host had not read its reply yet */
 	uint64_t writes_seen;  /* target writes of any kind, at the last check */
 	uint64_t stale_writes; /* target writes after an event before any new host byte */
 	int turn_broken;
@@ -149,6 +152,7 @@ static void run_session_command(run_session_t *s, char *line)
 		json_out_str(&j, "event", "stats");
 		results_stats(&j, &s->results);
 		json_out_num(&j, "hostQuietGraceMs", s->grace_ms);
+		json_out_num(&j, "hostReadMs", s->host_read_ms);
 		run_session_usb_stats(s, &j);
 		json_out_emit(&j, s->out);
 	} else if ((!strcmp(cmd, "dump-flash") || !strcmp(cmd, "dump-eeprom")) && arg) {
@@ -319,10 +323,15 @@ static void run_session_write_triggers(run_session_t *s)
 	}
 }
 
+/* The firmware has answered and waits for the host, nothing from the host is queued, the target is idle. */
+static int run_session_device_idle(run_session_t *s)
+{
+	return s->ready && usb_host_device_waiting(s->usb) && !usb_host_out_pending(s->usb) && !isp_target_busy(s->target);
+}
+
 static int run_session_host_turn(run_session_t *s)
 {
-	return s->ready && usb_host_device_waiting(s->usb) && !usb_host_out_pending(s->usb) &&
-	       !pty_bridge_unread(s->pty) && !isp_target_busy(s->target);
+	return run_session_device_idle(s) && !pty_bridge_unread(s->pty);
 }
 
 /* Runs the AVR for `cycles`, stopping early on a crash or a bootloader entry. */
@@ -398,6 +407,7 @@ static void run_session_finish(run_session_t *s)
 		json_out_str(&j, "reason", s->stop ? s->stop : "error");
 		results_stats(&j, &s->results);
 		json_out_num(&j, "hostQuietGraceMs", s->grace_ms);
+		json_out_num(&j, "hostReadMs", s->host_read_ms);
 		run_session_usb_stats(s, &j);
 		json_out_emit(&j, s->out);
 	}
@@ -516,10 +526,19 @@ int run_session(const cli_config_t *cfg, FILE *out)
 			turn_since = -1;
 			if (grace_wait < RUN_SESSION_GRACE_MAX_MS)
 				grace_wait *= 2;
-			s.grace_ms += RUN_SESSION_GRACE_MS;
-			run_session_advance(&s, (avr_cycle_count_t)cfg->f_cpu / 1000u * RUN_SESSION_GRACE_MS);
+			/* Slice by slice: only the slices in which the device still waits are the host's (a firmware that
+			 * answers or starts work within the grace period is on target time from then on). */
+			for (unsigned k = 0; k < RUN_SESSION_GRACE_MS * 1000u / RUN_SESSION_SLICE_US && !s.stop; k++) {
+				if (run_session_device_idle(&s))
+					s.grace_ms += RUN_SESSION_SLICE_US / 1000.0;
+				run_session_advance(&s, slice);
+			}
 		} else {
 			turn_since = -1;
+			/* The device is idle but the host process has not yet read its reply: the clock runs (the host may
+			 * be about to time out), and the time is the host's, not the target's. */
+			if (!host_turn && run_session_device_idle(&s) && pty_bridge_unread(s.pty))
+				s.host_read_ms += RUN_SESSION_SLICE_US / 1000.0;
 			run_session_advance(&s, slice);
 		}
 		run_session_io(&s, 0);
