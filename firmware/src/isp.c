@@ -333,25 +333,30 @@ void isp_read_flash(uint16_t word, uint16_t length, isp_sink sink)
 		return;
 	}
 	/*
-	 * Hardware SPI: the link never idles longer than it takes to notice SPIF. The opcode of the next byte is
-	 * started before the byte just read goes to the sink, so USB work overlaps the next SPI byte.
+	 * Hardware SPI: the link never idles longer than it takes to notice SPIF. The work between bytes is spread so
+	 * that each piece overlaps an SPI byte of its own: the byte just read goes to the sink while the next
+	 * instruction's address high byte shifts, and the once-per-millisecond check runs during its address low byte.
 	 */
 	(void)isp_spi_get();
 	isp_spi_hw_start(ISP_READ_FLASH_LOW_0);
-	for (uint16_t i = 0; i < length; i++) {
+	uint8_t b = 0;
+	for (uint16_t i = 0;;) {
 		uint16_t w = word + (i >> 1);
 		isp_spi_hw_next((uint8_t)(w >> 8));
+		if (i != 0)
+			sink(b);
 		isp_spi_hw_next((uint8_t)w);
-		isp_spi_hw_next(0);
-		uint8_t b = isp_spi_hw_finish();
-		if (i + 1U < length)
-			isp_spi_hw_start((i & 1U) ? ISP_READ_FLASH_LOW_0 : ISP_READ_FLASH_HIGH_0);
-		sink(b);
-		if ((i & ISP_CHECK_EVERY_MASK) == 0 && i + 1U < length && !isp_keep_going()) {
+		if ((i & ISP_CHECK_EVERY_MASK) == 0 && !isp_keep_going()) {
 			(void)isp_spi_hw_finish();
-			return;
+			return; /* stopped by a link event: nothing more is sent */
 		}
+		isp_spi_hw_next(0);
+		b = isp_spi_hw_finish();
+		if (++i == length)
+			break;
+		isp_spi_hw_start((i & 1U) ? ISP_READ_FLASH_HIGH_0 : ISP_READ_FLASH_LOW_0);
 	}
+	sink(b);
 	/* The last byte read cleared SPIF; the link is idle (isp_spi_busy is false after isp_spi_get()). */
 }
 
