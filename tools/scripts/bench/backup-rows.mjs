@@ -4,19 +4,11 @@
 // from the CLI's progress events like the phases of row (c).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ihex, sim as simLib, simTesting } from './modules.mjs';
+import { ihex, ihexTesting, sim as simLib, simTesting } from './modules.mjs';
 import { diffStats } from './measure.mjs';
 import { runCli, runIspkitRow } from './ispkit-row.mjs';
 
-function seeded(length, seed) {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = (x >>> 16) & 0xff;
-  }
-  return out;
-}
+const seeded = ihexTesting.seededBytes;
 
 /** One CLI run against a fresh simulator; total = harness counters after − before, plus sampled marks. */
 async function measure({ board, fuses, flashImage }, argsFor, marks = {}) {

@@ -15,3 +15,4 @@ async function load(rel) {
 export const sim = await load('packages/sim/dist/index.js');
 export const simTesting = await load('packages/sim/dist/testing/index.js');
 export const ihex = await load('packages/ihex/dist/index.js');
+export const ihexTesting = await load('packages/ihex/dist/testing/index.js');

@@ -1,4 +1,5 @@
 import { decodeBackup, MemoryImage, serializeIntelHex, type ChipBackup } from '@ispkit/ihex';
+import { seededBytes } from '@ispkit/ihex/testing';
 import { describe, expect, test } from 'vitest';
 import type { BackupSink } from '../backup.js';
 import { IspkitError } from '../errors.js';
@@ -9,15 +10,6 @@ import { handednessFlow } from './eeprom.js';
 import { flash } from './flash.js';
 import { restoreFlow } from './restore.js';
 
-function random(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = (x >>> 16) & 0xff;
-  }
-  return out;
-}
 
 /** A sink that keeps the files in memory, as a page keeping a download would. */
 function memorySink(): BackupSink & { files: Map<string, Uint8Array> } {
@@ -42,13 +34,13 @@ async function failure(p: Promise<unknown>): Promise<IspkitError> {
   return err as IspkitError;
 }
 
-const fw = { name: 'fw.hex', bytes: serializeIntelHex(MemoryImage.fromBinary(random(2048, 3), 0)) };
+const fw = { name: 'fw.hex', bytes: serializeIntelHex(MemoryImage.fromBinary(seededBytes(2048, 3), 0)) };
 
 /** A fake chip holding random flash and EEPROM. */
 function filledChip(fuses = { low: 0xde, high: 0x99, ext: 0xf3 }, lock = 0xff) {
   const r = recordFlow({ target: { fuses: { ...fuses }, lock } });
-  r.programmer.target.flash.set(random(32768, 11));
-  r.programmer.target.eeprom.set(random(1024, 12));
+  r.programmer.target.flash.set(seededBytes(32768, 11));
+  r.programmer.target.eeprom.set(seededBytes(1024, 12));
   return r;
 }
 
@@ -72,7 +64,7 @@ describe('backups in the flows (in-memory fake programmer)', { timeout: 30_000 }
 
   test('a failure after the backup names it and what restores it', async () => {
     const r = recordFlow({ target: { fuses: { low: 0xde, high: 0x99, ext: 0xf3 } }, disconnectAfterBytes: 6000 });
-    const big = { name: 'big.hex', bytes: serializeIntelHex(MemoryImage.fromBinary(random(16384, 5), 0)) };
+    const big = { name: 'big.hex', bytes: serializeIntelHex(MemoryImage.fromBinary(seededBytes(16384, 5), 0)) };
     const e = await failure(flash(r.ctx, r.link, { firmware: big, backup: memorySink() }));
     expect(e.message).toMatch(/^the programmer on \/dev\/fake0 disconnected while writing flash/);
     expect(e.message).toMatch(/; the chip as it was before is backed up in atmega32u4-1\.elf: restore atmega32u4-1\.elf puts it back$/);
@@ -106,7 +98,7 @@ describe('backups in the flows (in-memory fake programmer)', { timeout: 30_000 }
 
   test('keepEeprom interrupted by an unplug: the error says the high fuse is still the temporary EESAVE value', async () => {
     const r = recordFlow({ target: { fuses: { low: 0xde, high: 0x99, ext: 0xf3 } }, disconnectAfterBytes: 3000 });
-    const big = { name: 'big.hex', bytes: serializeIntelHex(MemoryImage.fromBinary(random(16384, 6), 0)) };
+    const big = { name: 'big.hex', bytes: serializeIntelHex(MemoryImage.fromBinary(seededBytes(16384, 6), 0)) };
     const e = await failure(flash(r.ctx, r.link, { firmware: big, keepEeprom: true }));
     expect(e.exitCode).toBe(3);
     expect(e.message).toMatch(/its high fuse is temporarily 91 \(EESAVE programmed so the erase keeps the EEPROM; it should become 99\)/);
@@ -120,8 +112,8 @@ describe('backups in the flows (in-memory fake programmer)', { timeout: 30_000 }
     const file = { name: 'b.elf', bytes: sink.files.get('atmega32u4-1.elf')! };
     const original = decodeBackup(file.bytes);
     const t = r.programmer.target;
-    t.flash.set(random(32768, 99));
-    t.eeprom.set(random(512, 98));
+    t.flash.set(seededBytes(32768, 99));
+    t.eeprom.set(seededBytes(512, 98));
     t.fuses.low = 0xff;
     const first = await restoreFlow(r.ctx, r.link, { file, backup: sink });
     expect(first).toMatchObject({ eepromBytesWritten: 512, verified: true });

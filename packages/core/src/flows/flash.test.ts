@@ -1,24 +1,16 @@
 import { MemoryImage, serializeIntelHex } from '@ispkit/ihex';
+import { seededBytes } from '@ispkit/ihex/testing';
 import { describe, expect, test } from 'vitest';
 import { IspkitError } from '../errors.js';
 import { parseFuseRequest } from '../fuse-policy.js';
 import { recordFlow } from '../testing/record-flow.js';
 import { flash } from './flash.js';
 
-function random(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = (x >>> 16) & 0xff;
-  }
-  return out;
-}
 
 const factory = { low: 0x5e, high: 0x99, ext: 0xf3 };
-const firmwareBytes = random(4096, 1);
+const firmwareBytes = seededBytes(4096, 1);
 const firmware = { name: 'keyboard.hex', bytes: serializeIntelHex(MemoryImage.fromBinary(firmwareBytes, 0)) };
-const bootData = random(4096 - 256, 7);
+const bootData = seededBytes(4096 - 256, 7);
 for (let k = 0; k < 16; k++) bootData.set([0x0c, 0x94, 0x00, 0x38], k * 4);
 const bootloader = { name: 'caterina.hex', bytes: new TextEncoder().encode(serializeIntelHex(MemoryImage.fromBinary(bootData, 0x7000))) };
 

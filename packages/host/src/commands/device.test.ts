@@ -2,23 +2,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryImage, parseIntelHex, serializeIntelHex } from '@ispkit/ihex';
+import { seededBytes } from '@ispkit/ihex/testing';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { fakeDevice } from '../test-support/fake-device.js';
 import { runCli } from '../test-support/run-cli.js';
 
-function random(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = (x >>> 16) & 0xff;
-  }
-  return out;
-}
 
 /** A bootloader-shaped image: a jmp vector table at the section start, then code-ish bytes. */
 function bootloaderImage(start: number, size: number): MemoryImage {
-  const data = random(size - 256, 7);
+  const data = seededBytes(size - 256, 7);
   for (let k = 0; k < 16; k++) data.set([0x0c, 0x94, 0x00, 0x38], k * 4);
   return MemoryImage.fromBinary(data, start);
 }
@@ -31,7 +23,7 @@ let bootImage: MemoryImage;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ispkit-device-'));
-  firmwareBytes = random(4096, 1);
+  firmwareBytes = seededBytes(4096, 1);
   firmware = join(dir, 'keyboard.hex');
   writeFileSync(firmware, serializeIntelHex(MemoryImage.fromBinary(firmwareBytes, 0)));
   bootImage = bootloaderImage(0x7000, 4096);

@@ -33,15 +33,7 @@ export function usbApplication(): { path: string; image: MemoryImage } {
   return { path, image: parseIntelHex(readFileSync(path, 'utf8')) };
 }
 
-export function seeded(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = (x >>> 16) & 0xff;
-  }
-  return out;
-}
+export { seededBytes as seeded } from '@ispkit/ihex/testing';
 
 export function writeHex(dir: string, name: string, image: MemoryImage): string {
   const path = join(dir, name);

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { MemoryImage, type Segment } from '../memory-image.js';
 
 export { record as hexRecord } from '../intel-hex-serialize.js';
+export { seededBytes } from './seeded-bytes.js';
 
 export interface ImageArbitraryOptions {
   /** Addresses are drawn below this (default 0x30000, so images cross 64 KiB boundaries). */
