@@ -25,4 +25,4 @@ export {
 export { firmwareIspOpcodes, firmwareIspSource, firmwareTargetPartId } from './isp-opcodes.js';
 export { renderWiringTable } from './wiring-table.js';
 // Node-only (files): writeBoardHeaders, loadBoardFile are on '@ispkit/boards/node', so this entry loads in a browser.
-export { renderWiringSvg, wiringSvgName, programmerPinFor, ispHeaderPinout } from './wiring-svg.js';
+export { renderWiringSvg, wiringSvgName, wiringTitle, wiringNotes, programmerPinFor, ispHeaderPinout } from './wiring-svg.js';
