@@ -6,6 +6,7 @@ import { say, startProgress, wordsOf, type FlowContext } from './events.js';
 import { messages } from './messages.js';
 import { combineMismatches, findMismatch, type Mismatch } from './flash-plan.js';
 import { hex8, hexAddr } from './format.js';
+import type { FusePlan } from './fuse-policy.js';
 import { isDisconnect, programmerError } from './link.js';
 import type { TargetHandle } from './target.js';
 
@@ -129,4 +130,31 @@ export async function writeFusesChecked(ctx: FlowContext, t: TargetHandle, value
     }
   }
   return readBack;
+}
+
+/**
+ * The last fuse step of a flow that changed the chip: the plan's changes plus any fuse still at a temporary value
+ * (CKDIV8 cleared for speed, EESAVE for the erase) set to its final value, written ext → high → low and read back,
+ * with the chip state updated as each lands. Returns the fuses read back (`current` when nothing was written) and
+ * what was written.
+ */
+export async function writeFinalFuses(
+  ctx: FlowContext,
+  t: TargetHandle,
+  plan: FusePlan,
+  state: ChipState,
+  current: FuseValues,
+): Promise<{ fuses: FuseValues; written: Partial<Record<FuseName, number>> }> {
+  const written: Partial<Record<FuseName, number>> = {};
+  for (const f of plan.changes) written[f] = plan.final[f];
+  if (state.temporaryLowFuse) written.low = plan.final.low;
+  if (state.temporaryHighFuse) written.high = plan.final.high;
+  if (!Object.keys(written).length) return { fuses: current, written };
+  const fuses = await writeFusesChecked(ctx, t, written, ['ext', 'high', 'low'], (f) => {
+    state.fusesWritten.push(f);
+    if (f === 'low') delete state.temporaryLowFuse;
+    if (f === 'high') delete state.temporaryHighFuse;
+  });
+  reportChipState(ctx, state);
+  return { fuses, written };
 }

@@ -1,5 +1,5 @@
 import type { MemoryImage } from '@ispkit/ihex';
-import { findFuseField, type FuseName } from '@ispkit/parts';
+import { findFuseField } from '@ispkit/parts';
 import { backupBeforeChange, checkBackupPossible, withBackupNote, type BackupOptions, type SavedBackup } from '../backup.js';
 import { newChipState } from '../chip-state.js';
 import { planClock } from '../clock-plan.js';
@@ -12,7 +12,7 @@ import { enforceDangers, planFuses, type FuseRequest } from '../fuse-policy.js';
 import type { ProgrammerLink } from '../link.js';
 import { checkWithinFlash, parseBootloaderFile, parseImageFile, type ImageFile, type ParsedImage } from '../load-input.js';
 import { planMerge } from '../merge-plan.js';
-import { failureWithState, reportChipState, undoTemporaryFuses, verifyRuns, writeFusesChecked } from '../steps.js';
+import { failureWithState, reportChipState, undoTemporaryFuses, verifyRuns, writeFinalFuses } from '../steps.js';
 import { applySpeed, readFuses, withTarget, type TargetOptions } from '../target.js';
 
 export interface FlashOptions extends TargetOptions, BackupOptions {
@@ -162,18 +162,8 @@ export async function flash(ctx: FlowContext, link: ProgrammerLink, options: Fla
       }
 
       doing = 'writing fuses';
-      const toWrite: Partial<Record<FuseName, number>> = {};
-      for (const f of fusePlan.changes) toWrite[f] = fusePlan.final[f];
-      if (state.temporaryLowFuse) toWrite.low = fusePlan.final.low;
-      if (state.temporaryHighFuse) toWrite.high = fusePlan.final.high;
-      let fusesAfter = current;
+      const { fuses: fusesAfter, written: toWrite } = await writeFinalFuses(ctx, t, fusePlan, state, current);
       if (Object.keys(toWrite).length) {
-        fusesAfter = await writeFusesChecked(ctx, t, toWrite, ['ext', 'high', 'low'], (f) => {
-          state.fusesWritten.push(f);
-          if (f === 'low') delete state.temporaryLowFuse;
-          if (f === 'high') delete state.temporaryHighFuse;
-        });
-        reportChipState(ctx, state);
         const changed = fusePlan.changes.map((f) => `${f} ${hex8(fusePlan.final[f])}`).join(', ');
         const restored = (['high', 'low'] as const).filter((f) => toWrite[f] !== undefined && !fusePlan.changes.includes(f));
         say.info(

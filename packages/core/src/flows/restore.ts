@@ -1,5 +1,5 @@
 import { BackupError, MemoryImage, decodeBackup, type ChipBackup } from '@ispkit/ihex';
-import { findFuseField, formatSignature, type FuseName } from '@ispkit/parts';
+import { findFuseField, formatSignature } from '@ispkit/parts';
 import { backupBeforeChange, checkBackupPossible, readProtected, withBackupNote, type BackupOptions, type SavedBackup } from '../backup.js';
 import { newChipState } from '../chip-state.js';
 import { planClock } from '../clock-plan.js';
@@ -10,7 +10,7 @@ import { planFlash } from '../flash-plan.js';
 import { formatBytes, formatSeconds, hex8 } from '../format.js';
 import { enforceDangers, planFuses } from '../fuse-policy.js';
 import type { ProgrammerLink } from '../link.js';
-import { failureWithState, reportChipState, undoTemporaryFuses, verifyRuns, writeFusesChecked } from '../steps.js';
+import { failureWithState, reportChipState, undoTemporaryFuses, verifyRuns, writeFinalFuses } from '../steps.js';
 import { applySpeed, readFuses, withTarget, type TargetOptions } from '../target.js';
 
 export interface RestoreOptions extends TargetOptions, BackupOptions {
@@ -172,19 +172,7 @@ export async function restoreFlow(ctx: FlowContext, link: ProgrammerLink, option
       }
 
       doing = 'writing fuses';
-      const toWrite: Partial<Record<FuseName, number>> = {};
-      for (const f of fusePlan.changes) toWrite[f] = fusePlan.final[f];
-      if (state.temporaryLowFuse) toWrite.low = fusePlan.final.low;
-      if (state.temporaryHighFuse) toWrite.high = fusePlan.final.high;
-      let fusesAfter = current;
-      if (Object.keys(toWrite).length) {
-        fusesAfter = await writeFusesChecked(ctx, t, toWrite, ['ext', 'high', 'low'], (f) => {
-          state.fusesWritten.push(f);
-          if (f === 'low') delete state.temporaryLowFuse;
-          if (f === 'high') delete state.temporaryHighFuse;
-        });
-        reportChipState(ctx, state);
-      }
+      const { fuses: fusesAfter } = await writeFinalFuses(ctx, t, fusePlan, state, current);
 
       doing = 'writing the lock bits';
       let lockAfter = await session.readLock(target);
