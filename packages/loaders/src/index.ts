@@ -16,11 +16,13 @@ export {
 } from './program-halfkay.js';
 export {
   installProgrammer,
+  cliInstallWords,
   describeSerialPort,
   type InstallDevices,
   type InstallEvent,
   type InstallOptions,
   type InstallResult,
+  type InstallWords,
   type ProgrammerBoard,
   type SerialPortInfo,
 } from './install-programmer.js';

@@ -193,6 +193,17 @@ describe('installProgrammer: Pro Micro (Caterina)', () => {
     expect(usb.touches).toEqual([]);
   });
 
+  it("words the choice in the front end's terms when given its words (a page has no -P)", async () => {
+    const usb = new FakeUsb();
+    new FakeProMicro(usb, { running: 'ispkit', ispkitImage: FIRMWARE }).start();
+    new FakeProMicro(usb, { running: 'sketch', ispkitImage: FIRMWARE }).start();
+    const words = { chooseOne: 'unplug one', runAgainWith: (p: string) => `pick ${p}`, checkProgrammer: 'connect' };
+    const err = await rejection(run(usb, PRO_MICRO, { words }).promise);
+    expect(err.code).toBe('no-board');
+    expect(err.message).toMatch(/; unplug one$/);
+    expect(err.message).not.toContain('-P');
+  });
+
   it('tells its own ispkit programmer from another board running ispkit by the product string', async () => {
     const usb = new FakeUsb();
     const teensy = new FakeTeensy2(usb, { running: 'ispkit', ispkitImage: FIRMWARE }).start();
@@ -219,6 +230,21 @@ describe('installProgrammer: Pro Micro (Caterina)', () => {
     expect(actions[0]).toContain('if /dev/ttyACM0 is the board, run again with -P /dev/ttyACM0; otherwise: double-tap RESET now');
     expect(result.signOn).toBe('AVR ISP');
     expect(board.running).toBe('ispkit');
+  });
+
+  it("names the Leonardo-id sketch in the front end's terms when given its words", async () => {
+    const usb = new FakeUsb();
+    usb.plugSerial({ info: { vendorId: 0x2341, productId: 0x8036, manufacturer: 'Arduino LLC' }, open: () => { throw new Error('unused'); }, touch: () => { throw new Error('touched'); } });
+    const board = new FakeProMicro(usb, { running: 'keyboard', ispkitImage: FIRMWARE }).start();
+    const actions: string[] = [];
+    await run(usb, PRO_MICRO, {
+      words: { runAgainWith: (p) => `pick ${p} next time` },
+      onAction: (m) => {
+        actions.push(m);
+        board.doubleTapReset();
+      },
+    }).promise;
+    expect(actions[0]).toContain('if /dev/ttyACM0 is the board, pick /dev/ttyACM0 next time; otherwise: double-tap RESET now');
   });
 
   it('uses the port named with -P', async () => {

@@ -69,8 +69,29 @@ export type InstallEvent =
   /** Protocol detail for `-v`: one line per AVR109 request/reply. */
   | { type: 'trace'; message: string };
 
+/**
+ * How the install's messages name the front end's controls: the CLI's `-P` and commands, or a page's device
+ * chooser and steps. Everything else in the messages is the same for every front end.
+ */
+export interface InstallWords {
+  /** Ends "several boards …; <chooseOne>". */
+  chooseOne: string;
+  /** "if <path> is the board, <runAgainWith(path)>; otherwise …" */
+  runAgainWith(path: string): string;
+  /** Ends "unplug and replug the <board>, then <checkProgrammer>". */
+  checkProgrammer: string;
+}
+
+export const cliInstallWords: InstallWords = {
+  chooseOne: 'name one with -P',
+  runAgainWith: (path) => `run again with -P ${path}`,
+  checkProgrammer: "run 'ispkit info -P <port>'",
+};
+
 export interface InstallOptions {
   board: ProgrammerBoard;
+  /** Front-end wording (default: the CLI's). */
+  words?: Partial<InstallWords>;
   image: FlashImage;
   /** The board's serial port (`-P`), when the user named it. */
   port?: string;
@@ -126,8 +147,10 @@ class Context {
   readonly pollMs: number;
   readonly probeMs: number;
   readonly openRetryMs = 2000;
+  readonly words: InstallWords;
 
   constructor(readonly opts: InstallOptions) {
+    this.words = { ...cliInstallWords, ...opts.words };
     this.clock = opts.clock ?? systemClock;
     this.devices = opts.devices;
     this.touchWaitMs = opts.touchWaitMs ?? 8000;
@@ -241,7 +264,7 @@ async function installCaterina(ctx: Context): Promise<InstallResult> {
   if (ctx.opts.port !== undefined && !named) return installCaterinaUnlisted(ctx, ctx.opts.port, before);
   const inBootloader = named ? (findId(named, caterinaBootloaderIds) ? [named] : []) : before.filter((p) => findId(p, caterinaBootloaderIds));
   if (inBootloader.length > 1) {
-    throw new LoaderError('no-board', `several boards are in their bootloader (${inBootloader.map((p) => p.path).join(', ')}); name one with -P`);
+    throw new LoaderError('no-board', `several boards are in their bootloader (${inBootloader.map((p) => p.path).join(', ')}); ${ctx.words.chooseOne}`);
   }
   if (inBootloader.length === 1) {
     bootPort = inBootloader[0]!;
@@ -253,7 +276,7 @@ async function installCaterina(ctx: Context): Promise<InstallResult> {
     const candidates = named ? [named] : before.filter((p) => ctx.isOurFirmware(p) || findId(p, proMicroSketchIds));
     const maybe = named ? [] : before.filter((p) => findId(p, caterinaSketchIds) && !findId(p, proMicroSketchIds));
     if (candidates.length > 1) {
-      throw new LoaderError('no-board', `more than one possible ${ctx.board.name}: ${candidates.map(describeSerialPort).join(', ')}; name one with -P`);
+      throw new LoaderError('no-board', `more than one possible ${ctx.board.name}: ${candidates.map(describeSerialPort).join(', ')}; ${ctx.words.chooseOne}`);
     }
     const touched = candidates[0];
     if (touched) {
@@ -267,7 +290,7 @@ async function installCaterina(ctx: Context): Promise<InstallResult> {
       }
     } else {
       ctx.action(
-        `no running ${ctx.board.name} found (${seenList(before)})${maybeHint(maybe)}: double-tap RESET now (short RST to GND twice within a second)`,
+        `no running ${ctx.board.name} found (${seenList(before)})${maybeHint(ctx, maybe)}: double-tap RESET now (short RST to GND twice within a second)`,
       );
     }
     bootPort ??= await ctx.waitFor(ctx.manualWaitMs, caterinaProbe(ctx, before, touched));
@@ -411,9 +434,9 @@ function caterinaProbe(ctx: Context, before: SerialPortInfo[], touched: SerialPo
 }
 
 /** ", or if X is the board, run again with -P X" for ports that may be the board but are not rebooted unasked. */
-function maybeHint(maybe: SerialPortInfo[]): string {
+function maybeHint(ctx: Context, maybe: SerialPortInfo[]): string {
   if (maybe.length === 0) return '';
-  return `; if ${maybe.map((p) => p.path).join(' or ')} is the board, run again with -P ${maybe[0]!.path}; otherwise`;
+  return `; if ${maybe.map((p) => p.path).join(' or ')} is the board, ${ctx.words.runAgainWith(maybe[0]!.path)}; otherwise`;
 }
 
 function sameId(a: SerialPortInfo, b: SerialPortInfo): boolean {
@@ -441,7 +464,7 @@ async function installHalfKay(ctx: Context): Promise<InstallResult> {
     } else {
       const ours = ports.filter((p) => ctx.isOurFirmware(p));
       if (ours.length > 1) {
-        throw new LoaderError('no-board', `more than one possible ${ctx.board.name}: ${ours.map(describeSerialPort).join(', ')}; name one with -P`);
+        throw new LoaderError('no-board', `more than one possible ${ctx.board.name}: ${ours.map(describeSerialPort).join(', ')}; ${ctx.words.chooseOne}`);
       }
       target = ours[0];
       // Teensyduino "USB Serial" and QMK's ISP firmware answer the 134-baud request too, but such a port may be
@@ -459,7 +482,7 @@ async function installHalfKay(ctx: Context): Promise<InstallResult> {
       hk = await ctx.waitFor(ctx.touchWaitMs, findHalfKay);
       if (!hk) ctx.action(`the ${ctx.board.name} did not enter HalfKay: press its pushbutton now`);
     } else {
-      ctx.action(`no running ${ctx.board.name} found (${seenList(ports)})${maybeHint(maybe)}: press the pushbutton on the Teensy now`);
+      ctx.action(`no running ${ctx.board.name} found (${seenList(ports)})${maybeHint(ctx, maybe)}: press the pushbutton on the Teensy now`);
     }
     hk ??= await ctx.waitFor(ctx.manualWaitMs, findHalfKay);
     if (!hk) {
@@ -544,7 +567,7 @@ async function confirmProgrammer(ctx: Context, otherProgrammers: Set<string>, sa
       'sign-on-failed',
       `the firmware was written but no ispkit programmer port (${formatUsbId(ctx.board.firmwareUsb)}) appeared within ` +
         `${Math.round(ctx.firmwareWaitMs / 1000)} s${samePath !== undefined ? ` and ${samePath} did not sign on` : ''} (${seenList(now)}); ` +
-        `unplug and replug the ${ctx.board.name}, then run 'ispkit info -P <port>'`,
+        `unplug and replug the ${ctx.board.name}, then ${ctx.words.checkProgrammer}`,
     );
   }
   ctx.step(`new firmware enumerated as ${describeSerialPort(port)}; checking its sign-on`);

@@ -10,6 +10,7 @@ import { LoaderError, caterinaBootloaderIds, halfKayId, installProgrammer, type 
 import proMicroHex from '@ispkit/firmware/dist/ispkit-pro-micro-b6.hex?raw';
 import proMicro3v3Hex from '@ispkit/firmware/dist/ispkit-pro-micro-3v3-b6.hex?raw';
 import teensyHex from '@ispkit/firmware/dist/ispkit-teensy2-b0.hex?raw';
+import { pageInstallWords } from './install-words.js';
 import { StepLog, byId } from './log.js';
 import { WebInstallDevices } from './web-install-devices.js';
 
@@ -96,6 +97,7 @@ export function setupInstall(): void {
       board: programmerBoard(board),
       image,
       devices,
+      words: pageInstallWords,
       pollMs: 100,
       // After the install the new firmware is a new USB device a person may have to pick in the chooser: wait
       // for that longer than the CLI does (the bootloader's own window stays Caterina's ~8 s).
