@@ -1,9 +1,10 @@
 import { encodeBackup, type ChipBackup } from '@ispkit/ihex';
 import { decodeLock, type FuseValues, type Part } from '@ispkit/parts';
 import { ExitCode, IspkitError, toIspkitError } from './errors.js';
-import { say, startProgress, type FlowContext } from './events.js';
+import { say, startProgress, wordsOf, type FlowContext } from './events.js';
 import { formatBytes, hex8 } from './format.js';
 import { programmerError } from './link.js';
+import type { FrontEndWords } from './messages.js';
 import { readFuses, type TargetHandle } from './target.js';
 
 /**
@@ -37,13 +38,13 @@ export function readProtected(part: Part, lock: number): boolean {
   return lb !== undefined && lb.value < 2;
 }
 
-function lockedError(lock: number): IspkitError {
+function lockedError(lock: number, words: FrontEndWords): IspkitError {
   return new IspkitError(
     `the chip is read-protected (lock bits ${hex8(lock)}: LB mode 3, flash and EEPROM read back as garbage), so no backup of it can be made; nothing was changed`,
     {
       exitCode: ExitCode.TARGET,
       code: 'chip-locked',
-      hint: 'only a chip erase clears the lock bits, and it also erases what is on the chip: go ahead without a backup (--no-backup) if that is what you want',
+      hint: `only a chip erase clears the lock bits, and it also erases what is on the chip: to go ahead without a backup, ${words.noBackup}`,
       details: { lock },
     },
   );
@@ -61,10 +62,10 @@ async function readLockFor(t: TargetHandle): Promise<number> {
  * For flows that change a fuse before the backup is read (the CKDIV8 speed step): refuse a read-protected chip
  * first, while nothing has changed. No-op without a backup sink.
  */
-export async function checkBackupPossible(t: TargetHandle, opts: BackupOptions): Promise<void> {
+export async function checkBackupPossible(ctx: FlowContext, t: TargetHandle, opts: BackupOptions): Promise<void> {
   if (!opts.backup) return;
   const lock = await readLockFor(t);
-  if (readProtected(t.part, lock)) throw lockedError(lock);
+  if (readProtected(t.part, lock)) throw lockedError(lock, wordsOf(ctx));
 }
 
 /**
@@ -74,7 +75,7 @@ export async function checkBackupPossible(t: TargetHandle, opts: BackupOptions):
  */
 export async function readChipBackup(ctx: FlowContext, t: TargetHandle, tool: string, fuses?: FuseValues): Promise<ChipBackup> {
   const lock = await readLockFor(t);
-  if (readProtected(t.part, lock)) throw lockedError(lock);
+  if (readProtected(t.part, lock)) throw lockedError(lock, wordsOf(ctx));
   const f = fuses ?? (await readFuses(t));
   const { part } = t;
   say.step(ctx, 'backup', 'backing up the chip');

@@ -24,6 +24,8 @@ export interface FrontEndWords {
   checkFile: string;
   /** Where a wiring or target failure is diagnosed step by step (ends every wiring/target hint). */
   doctor: string;
+  /** How to go ahead without the automatic backup. */
+  noBackup: string;
 }
 
 export const cliWords: FrontEndWords = {
@@ -35,6 +37,7 @@ export const cliWords: FrontEndWords = {
   rerun: 'run the command again',
   checkFile: 'check the file (see `ispkit hex info <file>`)',
   doctor: 'run `ispkit doctor`',
+  noBackup: 'add --no-backup',
 };
 
 /** The words for `ctx.words` (partial overrides fall back to the CLI's). */

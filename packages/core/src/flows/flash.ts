@@ -80,7 +80,7 @@ export async function flash(ctx: FlowContext, link: ProgrammerLink, options: Fla
     if (options.keepEeprom === true && eesave?.fuse !== 'high') {
       throw usageError(`${part.name} has no EESAVE bit in its high fuse, so its EEPROM cannot be kept through the erase`);
     }
-    await checkBackupPossible(t, options);
+    await checkBackupPossible(ctx, t, options);
     try {
       say.step(ctx, 'speed', 'choosing the SCK speed');
       if (clock.clearCkdiv8) {

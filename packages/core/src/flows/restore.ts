@@ -66,7 +66,7 @@ export async function restoreFlow(ctx: FlowContext, link: ProgrammerLink, option
         code: 'backup-size',
       });
     }
-    await checkBackupPossible(t, options);
+    await checkBackupPossible(ctx, t, options);
     say.step(ctx, 'prepare', 'checking the backup and planning fuses');
     const flashImage = MemoryImage.fromBinary(backup.flash);
     const current = await readFuses(t);

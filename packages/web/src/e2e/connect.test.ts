@@ -57,6 +57,9 @@ describe('Connect (real navigator.serial, the simulated programmer plugged in wh
     await withPage(sim, async (page) => {
       const text = await connect(page);
       expect(text).toMatch(/error: found ATmega328P \(1E 95 0F\), expected ATmega32U4 \(1E 95 87\); /);
+      // The page's words, not the CLI's: there is no -p on a page.
+      expect(text).toContain('this page programs the ATmega32U4 only');
+      expect(text).not.toMatch(/use -p |`ispkit /);
       await page.locator('#step-connect').screenshot({ path: join(shots, '3-connect-wrong-chip.png') });
     });
   });
@@ -65,7 +68,9 @@ describe('Connect (real navigator.serial, the simulated programmer plugged in wh
     const sim = await plugSim({ board: 'teensy2', faults: 'no-target-high' });
     await withPage(sim, async (page) => {
       const text = await connect(page);
-      expect(text).toMatch(/error: no target answered: .*; check the wiring/);
+      expect(text).toMatch(/error: no target answered: .*; check the wiring \(the diagram in step 2\)/);
+      expect(text).toContain('check each wire against the diagram in step 2');
+      expect(text).not.toContain('ispkit doctor');
       await page.locator('#step-connect').screenshot({ path: join(shots, '3-connect-no-target.png') });
     });
   });

@@ -5,6 +5,7 @@
  */
 import { errorLine, formatBytes, formatRate, runFlow, type CoreEvent, type FlowContext, type ProgrammerLink } from '@ispkit/core';
 import type { StepLog } from './log.js';
+import { pageWords } from './page-words.js';
 import { openFailure, pickProgrammerPort } from './pick-port.js';
 import { WebSerialStream } from './web-serial-stream.js';
 import { WebSocketStream, bridgeUrl } from './web-socket-stream.js';
@@ -102,6 +103,7 @@ export async function runOnProgrammer(opts: RunOptions, flow: (ctx: FlowContext,
       opts.onEvent?.(e);
     },
     rerun: opts.rerun,
+    words: pageWords,
     now: () => performance.now(),
   };
   const link: ProgrammerLink = { path: bridge ? 'the simulator bridge' : PORT_NAME, stream, isGone: () => lost };
