@@ -1,5 +1,6 @@
 export * from './constants.js';
 export { type ByteStream, StreamError, streamErrorCode, type StreamErrorCode } from './byte-stream.js';
+export { ReceiveQueue } from './receive-queue.js';
 export {
   AbortedError,
   FailedError,

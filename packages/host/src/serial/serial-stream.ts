@@ -1,4 +1,4 @@
-import { StreamError, type ByteStream } from '@ispkit/stk500';
+import { ReceiveQueue, StreamError, type ByteStream } from '@ispkit/stk500';
 import { SerialPort } from 'serialport';
 
 export interface OpenSerialOptions {
@@ -12,19 +12,18 @@ export interface OpenSerialOptions {
  * ArduinoISP on a Leonardo only sends while DTR is up — and ignored when it does not (a pty cannot).
  */
 export class SerialStream implements ByteStream {
-  private buffer: Buffer = Buffer.alloc(0);
-  private pending: { length: number; resolve: (b: Uint8Array) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
-  private closedBy: StreamError | undefined;
+  private readonly received: ReceiveQueue;
 
   private constructor(
     private readonly port: SerialPort,
     readonly path: string,
   ) {
-    port.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.received = new ReceiveQueue((length, timeoutMs) => `no ${length} byte(s) from ${path} within ${timeoutMs} ms`);
+    port.on('data', (chunk: Buffer) => this.received.push(chunk));
     port.on('close', (err?: { disconnected?: boolean }) => {
-      this.end(new StreamError('closed', err?.disconnected ? `${path} disconnected` : `${path} closed`));
+      this.received.close(new StreamError('closed', err?.disconnected ? `${path} disconnected` : `${path} closed`));
     });
-    port.on('error', (err: Error) => this.end(new StreamError('closed', `${path}: ${err.message}`)));
+    port.on('error', (err: Error) => this.received.close(new StreamError('closed', `${path}: ${err.message}`)));
   }
 
   static async open(path: string, options: OpenSerialOptions = {}): Promise<SerialStream> {
@@ -40,63 +39,28 @@ export class SerialStream implements ByteStream {
     return stream;
   }
 
-  private onData(chunk: Buffer): void {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    const p = this.pending;
-    if (p && this.buffer.length >= p.length) {
-      this.pending = undefined;
-      clearTimeout(p.timer);
-      p.resolve(this.take(p.length));
-    }
-  }
-
-  private take(n: number): Uint8Array {
-    const out = new Uint8Array(this.buffer.subarray(0, n));
-    this.buffer = this.buffer.subarray(n);
-    return out;
-  }
-
   write(data: Uint8Array): Promise<void> {
-    if (this.closedBy) return Promise.reject(this.closedBy);
+    const closedBy = this.received.closed;
+    if (closedBy) return Promise.reject(closedBy);
     return new Promise((resolve, reject) => {
       this.port.write(Buffer.from(data), (err) => {
-        if (err) reject(this.closedBy ?? new StreamError('closed', `${this.path}: ${err.message}`));
+        if (err) reject(this.received.closed ?? new StreamError('closed', `${this.path}: ${err.message}`));
         else resolve();
       });
     });
   }
 
   read(length: number, timeoutMs: number): Promise<Uint8Array> {
-    if (this.closedBy) return Promise.reject(this.closedBy);
-    if (this.pending) return Promise.reject(new Error('SerialStream: a read is already pending'));
-    if (this.buffer.length >= length) return Promise.resolve(this.take(length));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending = undefined;
-        reject(new StreamError('timeout', `no ${length} byte(s) from ${this.path} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending = { length, resolve, reject, timer };
-    });
+    return this.received.read(length, timeoutMs);
   }
 
   async drain(): Promise<void> {
-    this.buffer = Buffer.alloc(0);
+    this.received.clear();
   }
 
   async close(): Promise<void> {
     const wasOpen = this.port.isOpen;
-    this.end(new StreamError('closed', `${this.path} closed`));
+    this.received.close(new StreamError('closed', `${this.path} closed`));
     if (wasOpen) await new Promise<void>((resolve) => this.port.close(() => resolve()));
-  }
-
-  private end(err: StreamError): void {
-    if (this.closedBy) return;
-    this.closedBy = err;
-    const p = this.pending;
-    this.pending = undefined;
-    if (p) {
-      clearTimeout(p.timer);
-      p.reject(err);
-    }
   }
 }

@@ -4,7 +4,7 @@
  * device goes away the pending read or write rejects at once with code 'closed' (that is how an unplugged
  * programmer is noticed in milliseconds, as the ByteStream contract requires).
  */
-import { StreamError, type ByteStream } from '@ispkit/stk500';
+import { ReceiveQueue, StreamError, type ByteStream } from '@ispkit/stk500';
 
 export interface WebSerialStreamOptions {
   baudRate: number;
@@ -12,16 +12,10 @@ export interface WebSerialStreamOptions {
   onLost?: (reason: string) => void;
 }
 
-interface PendingRead {
-  length: number;
-  resolve: (data: Uint8Array) => void;
-  reject: (err: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
 export class WebSerialStream implements ByteStream {
-  private buffer = new Uint8Array(0);
-  private pending: PendingRead | undefined;
+  private readonly received = new ReceiveQueue(
+    (length, timeoutMs, arrived) => `no reply within ${timeoutMs} ms (${arrived} of ${length} bytes arrived)`,
+  );
   private closed = false;
   private lostReason: string | undefined;
   private reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
@@ -51,7 +45,7 @@ export class WebSerialStream implements ByteStream {
         for (;;) {
           const { value, done } = await reader.read();
           if (done) break;
-          if (value && value.length) this.push(value);
+          if (value && value.length) this.received.push(value);
         }
       } catch (err) {
         if (!this.closed) this.lost((err as Error).message || String(err));
@@ -59,37 +53,11 @@ export class WebSerialStream implements ByteStream {
     })();
   }
 
-  private push(chunk: Uint8Array): void {
-    const next = new Uint8Array(this.buffer.length + chunk.length);
-    next.set(this.buffer);
-    next.set(chunk, this.buffer.length);
-    this.buffer = next;
-    this.settle();
-  }
-
-  private settle(): void {
-    const p = this.pending;
-    if (!p || this.buffer.length < p.length) return;
-    this.pending = undefined;
-    clearTimeout(p.timer);
-    const out = this.buffer.slice(0, p.length);
-    this.buffer = this.buffer.slice(p.length);
-    p.resolve(out);
-  }
-
   private lost(reason: string): void {
     if (this.lostReason !== undefined) return;
     this.lostReason = reason;
-    this.failPending(`the serial port was lost (${reason})`);
+    this.received.close(new StreamError('closed', `the serial port was lost (${reason})`));
     this.opts.onLost?.(reason);
-  }
-
-  private failPending(message: string): void {
-    const p = this.pending;
-    if (!p) return;
-    this.pending = undefined;
-    clearTimeout(p.timer);
-    p.reject(new StreamError('closed', message));
   }
 
   private gone(): string | undefined {
@@ -113,26 +81,17 @@ export class WebSerialStream implements ByteStream {
   read(length: number, timeoutMs: number): Promise<Uint8Array> {
     const why = this.gone();
     if (why) return Promise.reject(new StreamError('closed', why));
-    if (this.pending) return Promise.reject(new Error('ByteStream: only one read may be pending'));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        if (this.pending?.timer !== timer) return;
-        this.pending = undefined;
-        reject(new StreamError('timeout', `no reply within ${timeoutMs} ms (${this.buffer.length} of ${length} bytes arrived)`));
-      }, timeoutMs);
-      this.pending = { length, resolve, reject, timer };
-      this.settle();
-    });
+    return this.received.read(length, timeoutMs);
   }
 
   async drain(): Promise<void> {
-    this.buffer = new Uint8Array(0);
+    this.received.clear();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.failPending('the serial port is closed');
+    this.received.close(new StreamError('closed', 'the serial port is closed'));
     try {
       await this.reader?.cancel();
     } catch {
