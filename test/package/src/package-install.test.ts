@@ -85,6 +85,9 @@ describe('the packed ispkit package', () => {
     const pkgDir = join(app, 'node_modules/ispkit');
     const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { engines: { node: string }; dependencies: Record<string, string> };
     expect(pkg.engines.node).toBe('>=20');
+    // Nothing that only builds it in the monorepo: no scripts, no devDependencies on unpublished workspace packages.
+    expect(pkg).not.toHaveProperty('scripts');
+    expect(pkg).not.toHaveProperty('devDependencies');
     expect(pkg.dependencies).toEqual(manifest.dependencies);
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['@noble/hashes', 'cli-progress', 'commander', 'node-hid', 'serialport', 'ws']);
     expect(readdirSync(join(pkgDir, 'firmware/dist')).sort()).toEqual(['ispkit-pro-micro-3v3-b6.hex', 'ispkit-pro-micro-b6.hex', 'ispkit-teensy2-b0.hex']);
