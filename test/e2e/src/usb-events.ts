@@ -45,9 +45,13 @@ export function runIspkit(args: readonly string[], timeoutMs = 60_000): Promise<
   });
 }
 
-/** Writes (and verifies) an EEPROM image through the programmer with one client. */
+/**
+ * Writes (and verifies) an EEPROM image through the programmer with one client. The ispkit host goes without its
+ * automatic whole-chip backup: that is 33 KB of reads before the first write (seconds per case, and a file in the
+ * user's data folder each time), and the events are aimed at the writes.
+ */
 export async function writeEeprom(client: Client, port: string, hex: string): Promise<ClientRun> {
-  if (client === 'ispkit') return runIspkit(['-P', port, 'eeprom', 'write', hex]);
+  if (client === 'ispkit') return runIspkit(['-P', port, 'eeprom', 'write', '--no-backup', hex]);
   const run = await runAvrdude({ port, args: ['-U', `eeprom:w:${hex}:i`], timeoutMs: 60_000 });
   return { code: run.code, output: run.stderr };
 }

@@ -19,7 +19,7 @@ test.concurrent.each(['windows', 'macos'] as const)('%s host: zero conformance e
     const enumerated = await sim.stats();
     expect(enumerated.usb.profile).toBe(usbProfile);
     expect(enumerated.usb.conformanceErrors, enumerated.usb.conformance.join('\n')).toBe(0);
-    const run = await runIspkit(['-P', sim.port, 'flash', path], 120_000);
+    const run = await runIspkit(['-P', sim.port, 'flash', '--backup-dir', fx.dir, path], 120_000);
     expect(run.code, run.output).toBe(0);
     expect(firstDifference((await sim.targetImage()).read(0, 32768), data)).toBe('equal');
     const after = await sim.stats();
