@@ -3,8 +3,9 @@
  *
  * Each prebuilt image carries the flash digest (see flash-digest.ts) of its boot-section bytes, computed here from
  * the file in the named repository at the named commit. The hex files themselves are not part of ispkit: users
- * get them from those repositories. Bootloaders that are built from source per keyboard (QMK DFU, nanoBoot,
- * lufa-ms) have no fixed bytes, so no digest; they are listed for their section size, fuses and USB ids.
+ * get them from those repositories. Bootloaders that are built from source per keyboard (QMK DFU, nanoBoot) have no
+ * fixed bytes, so no digest; they are listed for their section size, fuses and USB ids. LUFA's mass-storage
+ * bootloader (QMK `lufa-ms`) is not listed: no published fuse values for the boards that ship it were found.
  */
 import type { UsbId } from './bootloader-presets.js';
 import type { FlashDigest } from './flash-digest.js';
@@ -74,7 +75,10 @@ export const bootloaderCatalogue: readonly CatalogueEntry[] = [
     source: qmk('util/bootloader_atmega32u4_1_0_0.hex', '95c19ad573f939ed758623602a2470a5ce7b597e'),
     fileName: 'bootloader_atmega32u4_1_0_0.hex',
     digest: { start: 0x7000, end: 0x8000, sha256: '4cee927438a4f84b70e804de94fce9128d32e4fb3441b8fb572754c3d7975794' },
-    note: "Atmel's factory DFU image as QMK keeps it; QMK's ISP guide pairs it with fuses 5E/99/F3 (D9 with JTAG off)",
+    note:
+      "Atmel's factory DFU image as QMK keeps it; QMK's ISP guide pairs it with fuses 5E/99/F3 (D9 with JTAG off). " +
+      "Elite-C: QMK's data/mappings/defaults.hjson gives development_board elite_c the atmel-dfu bootloader (whether " +
+      'the bytes it ships with are this file is not established)',
   },
   {
     id: 'atmel-dfu-16u4',
@@ -87,6 +91,38 @@ export const bootloaderCatalogue: readonly CatalogueEntry[] = [
     source: qmk('util/bootloader_atmega16u4_1.0.1.hex', 'd50657114af30246080cd831cf6fd599d24dd70c'),
     fileName: 'bootloader_atmega16u4_1.0.1.hex',
     digest: { start: 0x3000, end: 0x4000, sha256: 'af3c95cfefd622f3a792b26e1cedb38e0928dfcbc522064d42ca5d59c011896a' },
+  },
+  {
+    id: 'atmel-dfu-usb646',
+    name: "QMK's Atmel DFU 1.0.0 for AT90USB64",
+    part: 'at90usb646',
+    bootSize: 4096,
+    preset: 'atmel-dfu-usb646',
+    usb: [{ vid: 0x03eb, pid: 0x2ff9, note: 'AT90USB64 DFU (the device descriptor in the image)' }],
+    boards: ['factory-fresh AT90USB646/647'],
+    source: qmk('util/bootloader_at90usb64_1.0.0.hex', 'db983810e8526ca36e89698c254f43d5bc54ee08'),
+    fileName: 'bootloader_at90usb64_1.0.0.hex',
+    digest: { start: 0xf000, end: 0x10000, sha256: '325248614771c9fa4e45b8072e2c30871c988739d89e597b717a71bbaef5772d' },
+    note:
+      "QMK's copy of Atmel's image with its device descriptor fixed (bcdUSB 2.00) so Windows 8 and later enumerate it " +
+      "(QMK's ISP guide, qmk_firmware PR 14064); the unmodified Atmel image has other bytes and is not catalogued. " +
+      'ISP guide fuses 5E/9B/F3 (DB with JTAG off)',
+  },
+  {
+    id: 'atmel-dfu-usb1286',
+    name: "QMK's Atmel DFU 1.0.1 for AT90USB128",
+    part: 'at90usb1286',
+    bootSize: 8192,
+    preset: 'atmel-dfu-usb1286',
+    usb: [{ vid: 0x03eb, pid: 0x2ffb, note: 'AT90USB128 DFU (the device descriptor in the image)' }],
+    boards: ['factory-fresh AT90USB1286/1287'],
+    source: qmk('util/bootloader_at90usb128_1.0.1.hex', '1cb51c2ceabbf87490c615772ee4516929f2a2e6'),
+    fileName: 'bootloader_at90usb128_1.0.1.hex',
+    digest: { start: 0x1e000, end: 0x20000, sha256: 'fef21abf13376cf62f823d199ea697b54574ea6bf769c1428aabd6d062674371' },
+    note:
+      "QMK's copy of Atmel's image with its device descriptor fixed (bcdUSB 2.00) so Windows 8 and later enumerate it " +
+      "(QMK's ISP guide, qmk_firmware PR 14064); the unmodified image (older QMK util/bootloader_at90usb128x_1_0_1.hex) " +
+      'has other bytes and is not catalogued. ISP guide fuses 5E/99/F3 (D9 with JTAG off)',
   },
   {
     id: 'caterina-leonardo',

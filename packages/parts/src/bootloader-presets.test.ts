@@ -9,6 +9,8 @@ test('the presets with their fuses and regions', () => {
     ['atmel-dfu', 0x5e, 0x99, 0xf3, 0x7000, 0x1000],
     ['qmk-dfu', 0x5e, 0x99, 0xf3, 0x7000, 0x1000],
     ['atmel-dfu-16u4', 0x5e, 0x99, 0xf3, 0x3000, 0x1000],
+    ['atmel-dfu-usb646', 0x5e, 0x9b, 0xf3, 0xf000, 0x1000],
+    ['atmel-dfu-usb1286', 0x5e, 0x99, 0xf3, 0x1e000, 0x2000],
     ['caterina-5v', 0xff, 0xd8, 0xfb, 0x7000, 0x1000],
     ['caterina-3v3', 0xff, 0xd8, 0xfe, 0x7000, 0x1000],
     ['nanoboot', 0xff, 0xd6, 0xc7, 0x7e00, 0x200],
@@ -16,6 +18,8 @@ test('the presets with their fuses and regions', () => {
   ]);
   expect(getPreset('atmel-dfu').alternatives[0]?.fuses.high).toBe(0xd9);
   expect(getPreset('atmel-dfu').usb[0]).toMatchObject({ vid: 0x03eb, pid: 0x2ff4 });
+  expect(getPreset('atmel-dfu-usb646').usb[0]).toMatchObject({ vid: 0x03eb, pid: 0x2ff9 });
+  expect(getPreset('atmel-dfu-usb1286').usb[0]).toMatchObject({ vid: 0x03eb, pid: 0x2ffb });
   expect(getPreset('caterina-5v').usb.map((u) => [u.vid, u.pid])).toContainEqual([0x2341, 0x0036]);
   expect(getPreset('halfkay').usb[0]).toMatchObject({ vid: 0x16c0, pid: 0x0478 });
   expect(getPreset('halfkay').fusesVerified).toBe(false);
@@ -37,7 +41,7 @@ test("each preset's fuses put the boot section exactly on its region", () => {
 test('lookup by id; unknown ids list the known ones', () => {
   expect(getPreset(' QMK-DFU ').name).toBe('QMK DFU');
   expect(() => getPreset('optiboot')).toThrow(
-    'unknown bootloader preset "optiboot"; known presets: atmel-dfu, qmk-dfu, atmel-dfu-16u4, caterina-5v, caterina-3v3, nanoboot, halfkay',
+    'unknown bootloader preset "optiboot"; known presets: atmel-dfu, qmk-dfu, atmel-dfu-16u4, atmel-dfu-usb646, atmel-dfu-usb1286, caterina-5v, caterina-3v3, nanoboot, halfkay',
   );
   expect(() => getPreset('x')).toThrow(UnknownPresetError);
 });

@@ -4,7 +4,7 @@ import { bootloaderCatalogue, getCatalogueEntry, type CatalogueEntry } from './b
 import { getPreset } from './bootloader-presets.js';
 import { flashDigest } from './flash-digest.js';
 import { getPart } from './part-registry.js';
-import { atmega16u4, atmega32u4 } from './parts/usb-megas.js';
+import { at90usb1286, atmega16u4, atmega32u4 } from './parts/usb-megas.js';
 import { recogniseBootloader } from './recognise-bootloader.js';
 
 /** Deterministic non-blank bytes. */
@@ -21,6 +21,7 @@ function image(...segs: [number, Uint8Array][]): MemoryImage {
 /** A test catalogue: a 3 KB "bootloader" for the 32U4 and one for the 16U4, both with digests computed here. */
 const boot32 = code(3000, 7);
 const boot16 = code(3000, 9);
+const boot128 = code(4400, 11);
 const testCatalogue: CatalogueEntry[] = [
   {
     id: 'test-dfu-32u4',
@@ -43,6 +44,18 @@ const testCatalogue: CatalogueEntry[] = [
     boards: [],
     source: { repo: 'here/tests', path: 'none' },
     digest: flashDigest(image([0x3000, boot16]))!,
+  },
+  {
+    id: 'test-dfu-usb1286',
+    name: 'Test DFU for AT90USB128',
+    part: 'at90usb1286',
+    bootSize: 8192,
+    preset: 'atmel-dfu-usb1286',
+    usb: [],
+    boards: [],
+    source: { repo: 'here/tests', path: 'none' },
+    // with the vector table at the top, as Atmel's AT90USB images have it (addresses above 64 KB)
+    digest: flashDigest(image([0x1e000, boot128], [0x1ffe4, code(28, 5)]))!,
   },
 ];
 
@@ -103,6 +116,27 @@ describe('recogniseBootloader', () => {
   });
 });
 
+describe('an 8 KB AT90USB128 bootloader (addresses above 64 KB)', () => {
+  const boot = image([0x1e000, boot128], [0x1ffe4, code(28, 5)]);
+
+  test('recognised on its part, alone and below an application, however the HEX was split', () => {
+    expect(recogniseBootloader(boot, at90usb1286, testCatalogue)).toMatchObject({ kind: 'known', entry: { id: 'test-dfu-usb1286' }, hasApplication: false });
+    const merged = image([0, code(70000, 2)], [0x1e000, boot128.subarray(0, 1000)], [0x1e000 + 1000, boot128.subarray(1000)], [0x1ffe4, code(28, 5)]);
+    expect(recogniseBootloader(merged, at90usb1286, testCatalogue)).toMatchObject({ kind: 'known', hasApplication: true });
+  });
+
+  test('given for a 32U4 it is refused with the 32U4 boot section (4 KB at 0x7000), not its own 8 KB', () => {
+    const r = recogniseBootloader(boot, atmega32u4, testCatalogue);
+    expect(r?.kind === 'wrong-part' && r.reason).toBe(
+      'this is Test DFU for AT90USB128, built for the AT90USB1286 (boot section at 0x1E000); the target is an ATmega32U4, ' +
+        'whose 4 KB boot section starts at 0x7000, so it would never run: use test-dfu-32u4 (Test DFU for ATmega32U4)',
+    );
+    // no image of that kind for the target in the catalogue: the part's own limits are named
+    const alone = recogniseBootloader(boot, atmega32u4, testCatalogue.filter((e) => e.id !== 'test-dfu-32u4'));
+    expect(alone?.kind === 'wrong-part' && alone.reason).toContain('whose flash ends at 0x8000 (boot sections up to 4 KB), so it would never run');
+  });
+});
+
 describe('the catalogue', () => {
   test('ids are unique; each entry names a preset for its part whose region is its boot section', () => {
     const ids = bootloaderCatalogue.map((e) => e.id);
@@ -126,5 +160,14 @@ describe('the catalogue', () => {
     expect(new Set(digests).size).toBe(digests.length);
     expect(getCatalogueEntry('atmel-dfu-32u4').name).toBe("QMK's Atmel DFU 1.0.0 for ATmega32U4");
     expect(() => getCatalogueEntry('optiboot')).toThrow('unknown bootloader "optiboot"');
+  });
+
+  test('the AT90USB entries: their sections at the top of 64 and 128 KB, the USB ids of their presets', () => {
+    const usb64 = getCatalogueEntry('atmel-dfu-usb646');
+    const usb128 = getCatalogueEntry('atmel-dfu-usb1286');
+    expect([usb64.part, usb64.digest?.start, usb64.digest?.end]).toEqual(['at90usb646', 0xf000, 0x10000]);
+    expect([usb128.part, usb128.digest?.start, usb128.digest?.end]).toEqual(['at90usb1286', 0x1e000, 0x20000]);
+    for (const e of [usb64, usb128]) expect(e.usb.map((u) => [u.vid, u.pid])).toEqual(getPreset(e.preset).usb.map((u) => [u.vid, u.pid]));
+    expect(usb128.source).toMatchObject({ repo: 'qmk/qmk_firmware', path: 'util/bootloader_at90usb128_1.0.1.hex' });
   });
 });

@@ -49,6 +49,18 @@ function sameJobFor(entry: CatalogueEntry, part: Part, catalogue: readonly Catal
   return catalogue.filter((e) => e.part === part.id && e.id !== entry.id && e.id.startsWith(family));
 }
 
+function size(bytes: number): string {
+  return bytes >= 1024 ? `${bytes / 1024} KB` : `${bytes} B`;
+}
+
+/** Where this kind of bootloader sits on the target part: the section its own image for that part (or one of the
+ *  same size) uses; a part without a section that large (an 8 KB AT90USB128 image for a 32U4) gets its flash end. */
+function targetBootSection(part: Part, entry: CatalogueEntry, alternatives: readonly CatalogueEntry[]): string {
+  const bootSize = alternatives[0]?.bootSize ?? (part.bootSections.some((s) => s.size === entry.bootSize) ? entry.bootSize : undefined);
+  if (bootSize === undefined) return `whose flash ends at ${hex(part.flash.size)} (boot sections up to ${size(Math.max(...part.bootSections.map((s) => s.size)))})`;
+  return `whose ${size(bootSize)} boot section starts at ${hex(part.flash.size - bootSize)}`;
+}
+
 function matches(found: FlashDigest | undefined, want: FlashDigest): boolean {
   return found !== undefined && found.start === want.start && found.end === want.end && found.sha256 === want.sha256;
 }
@@ -78,7 +90,6 @@ export function recogniseBootloader(
       const alternatives = sameJobFor(entry, part, catalogue);
       const theirs = getPart(entry.part);
       const where = entry.digest ? ` at ${hex(entry.digest.start)}` : '';
-      const ours = part.flash.size - entry.bootSize;
       const use = alternatives.length
         ? `use ${alternatives.map((a) => `${a.id} (${a.fileName ?? a.name})`).join(' or ')}`
         : `use a ${entry.name.replace(/ for .*$/, '')} image built for the ${part.name}`;
@@ -89,7 +100,7 @@ export function recogniseBootloader(
         alternatives,
         reason:
           `this is ${entry.name}, built for the ${theirs.name} (boot section${where}); the target is an ${part.name}, ` +
-          `whose ${entry.bootSize / 1024} KB boot section starts at ${hex(ours)}, so it would never run: ${use}`,
+          `${targetBootSection(part, entry, alternatives)}, so it would never run: ${use}`,
       };
     }
     const hasApplication = entry.digest ? hasDataBelow(image, entry.digest.start) : false;
