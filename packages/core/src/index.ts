@@ -30,7 +30,7 @@ export { erase } from './flows/erase.js';
 export { readMemory, readEepromFlow, trimErased, type OutputFile, type ReadMemoryOptions } from './flows/read.js';
 export { writeEepromFlow, handednessFlow, type WriteEepromOptions, type HandednessOptions } from './flows/eeprom.js';
 export { backupFlow, type BackupFlowOptions } from './flows/backup.js';
-export { restoreFlow, parseBackupFile, type RestoreOptions } from './flows/restore.js';
+export { restoreFlow, parseBackupFile, type RestoreConfirmation, type RestoreOptions } from './flows/restore.js';
 export { readLockFlow, writeLockFlow, parseLockByte } from './flows/lock.js';
 
 // building blocks for new flows (e.g. a backup before erase)
@@ -58,6 +58,7 @@ export {
   type BackupSink,
   type SavedBackup,
 } from './backup.js';
+export { describeBackup } from './backup-description.js';
 export { describeChipState, newChipState, type ChipState } from './chip-state.js';
 
 // pure planning and reports
@@ -84,6 +85,7 @@ export {
   QMK_EECONFIG_MAGIC_ADDRESS,
   handednessByte,
   parseHandedness,
+  qmkEepromLine,
   recogniseQmkEeprom,
   type Handedness,
   type QmkEeprom,

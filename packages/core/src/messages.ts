@@ -26,6 +26,10 @@ export interface FrontEndWords {
   doctor: string;
   /** How to go ahead without the automatic backup. */
   noBackup: string;
+  /** What makes a backup file, in "give a file written by …". */
+  backupSource: string;
+  /** Where a firmware image goes instead, in "(firmware images go to …)". */
+  flashControl: string;
 }
 
 export const cliWords: FrontEndWords = {
@@ -38,6 +42,8 @@ export const cliWords: FrontEndWords = {
   checkFile: 'check the file (see `ispkit hex info <file>`)',
   doctor: 'run `ispkit doctor`',
   noBackup: 'add --no-backup',
+  backupSource: '`ispkit backup`',
+  flashControl: '`ispkit flash`',
 };
 
 /** The words for `ctx.words` (partial overrides fall back to the CLI's). */
@@ -134,5 +140,16 @@ export const messages = {
     }),
   outsideEeprom: (name: string, end: number, part: { name: string; eeprom: { size: number } }) =>
     new IspkitError(`${name} has data up to ${hexAddr(end - 1)}, beyond ${part.name}'s ${formatBytes(part.eeprom.size)} EEPROM`, { code: 'outside-eeprom' }),
+  // backups
+  /** A file that is not a usable backup: `reason` and `code` are @ispkit/ihex's BackupError's. */
+  unusableBackup: (reason: string, code: string, w: FrontEndWords, cause?: unknown) =>
+    new IspkitError(reason, {
+      code: `backup-${code}`,
+      hint: code === 'not-a-backup' ? `give a file written by ${w.backupSource} (firmware images go to ${w.flashControl})` : 'nothing was written to the chip; use another backup',
+      cause,
+    }),
+  /** The person said no when asked to confirm a change. */
+  cancelled: (what: string) => new IspkitError(`${what} cancelled; nothing was changed`, { exitCode: ExitCode.INTERRUPTED, code: 'cancelled' }),
+
   emptyImage: (name: string) => new IspkitError(`${name} holds no data`, { code: 'empty-image', hint: 'check that it is the right file' }),
 } as const;

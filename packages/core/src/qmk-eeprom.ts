@@ -9,6 +9,8 @@
  * settings on the next boot; ispkit writes only byte 14, the byte those files set, and keeps everything else.
  */
 
+import { hex8 } from './format.js';
+
 export const QMK_EECONFIG_MAGIC_ADDRESS = 0;
 export const QMK_EECONFIG_HANDEDNESS = 14;
 export const QMK_MAGIC_NEWEST = 0xfee7;
@@ -36,6 +38,11 @@ export function recogniseQmkEeprom(eeprom: ArrayLike<number>): QmkEeprom | undef
   if (magic < MAGIC_MIN || magic > MAGIC_MAX) return undefined;
   const b = eeprom[QMK_EECONFIG_HANDEDNESS]!;
   return { magic, handedness: b !== 0 ? 'left' : 'right', handednessByte: b };
+}
+
+/** The line `ispkit info` and a backup's description show for QMK settings. */
+export function qmkEepromLine(qmk: QmkEeprom): string {
+  return `EEPROM: QMK settings (magic ${qmk.magic.toString(16).toUpperCase()}); split handedness ${qmk.handedness} (byte ${QMK_EECONFIG_HANDEDNESS} = ${hex8(qmk.handednessByte)})`;
 }
 
 export function parseHandedness(text: string): Handedness | undefined {

@@ -139,6 +139,33 @@ describe('backups in the flows (in-memory fake programmer)', { timeout: 30_000 }
     expect(w.message).toMatch(/^the backup is of ATmega32U4 \(1E 95 87\) but the target is ATmega16U4 \(1E 94 88\)/);
   });
 
+  test('confirm: asked once the backup matches the chip, before any change; no leaves the chip untouched, yes restores', async () => {
+    const r = filledChip({ low: 0xff, high: 0xd8, ext: 0xfb });
+    const sink = memorySink();
+    await backupFlow(r.ctx, r.link, { backup: sink });
+    const file = { name: 'b.elf', bytes: sink.files.get('atmega32u4-1.elf')! };
+    const t = r.programmer.target;
+    t.flash.set(seededBytes(32768, 77));
+    t.fuses.ext = 0xfe;
+    const before = { flash: t.flash.slice(), eeprom: t.eeprom.slice(), fuses: { ...t.fuses } };
+    const asked: string[][] = [];
+    const no = await failure(restoreFlow(r.ctx, r.link, { file, backup: sink, confirm: async (plan) => (asked.push(plan.lines), false) }));
+    expect(no).toMatchObject({ code: 'cancelled', exitCode: 130, message: 'restore cancelled; nothing was changed' });
+    expect(asked).toEqual([
+      [
+        'the chip is ATmega32U4 (1E 95 87), as in the backup',
+        'restoring erases it, then writes 32 KB of flash, the EEPROM pages that differ from the backup, fuses ext FE → FB and lock bits FF',
+        'what is on the chip now is backed up first',
+      ],
+    ]);
+    expect(t.flash).toEqual(before.flash);
+    expect(t.fuses).toEqual(before.fuses);
+    expect(sink.files.size).toBe(1);
+    const yes = await restoreFlow(r.ctx, r.link, { file, confirm: async () => true });
+    expect(yes).toMatchObject({ verified: true, fuses: { low: 0xff, high: 0xd8, ext: 0xfb } });
+    expect(t.flash).toEqual(decodeBackup(file.bytes).flash);
+  });
+
   test('handedness writes byte 14 only, verified', async () => {
     const r = filledChip();
     const t = r.programmer.target;

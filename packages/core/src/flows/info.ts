@@ -2,7 +2,7 @@ import { formatSignature } from '@ispkit/parts';
 import { IspkitParm, describeProgrammer, formatHz, ispkitSckHz } from '@ispkit/stk500';
 import { readProtected } from '../backup.js';
 import { wordsOf, type FlowContext } from '../events.js';
-import { QMK_EECONFIG_HANDEDNESS, recogniseQmkEeprom, type QmkEeprom } from '../qmk-eeprom.js';
+import { QMK_EECONFIG_HANDEDNESS, qmkEepromLine, recogniseQmkEeprom, type QmkEeprom } from '../qmk-eeprom.js';
 import { hex8 } from '../format.js';
 import { fuseReport } from '../fuse-report.js';
 import { programmerError, type ProgrammerLink } from '../link.js';
@@ -49,9 +49,7 @@ export async function info(ctx: FlowContext, link: ProgrammerLink, options: Targ
         `target: ${t.part.name}, signature ${formatSignature(t.signature)}, flash ${t.part.flash.size} B (${t.part.flash.pageSize} B pages), EEPROM ${t.part.eeprom.size} B`,
         ...report.lines,
         `lock bits: ${hex8(lock)}${lock === 0xff ? ' (no locks)' : ''}`,
-        ...(qmk
-          ? [`EEPROM: QMK settings (magic ${qmk.magic.toString(16).toUpperCase()}); split handedness ${qmk.handedness} (byte ${QMK_EECONFIG_HANDEDNESS} = ${hex8(qmk.handednessByte)})`]
-          : []),
+        ...(qmk ? [qmkEepromLine(qmk)] : []),
         ...(board ? wiringLines([board]) : []),
       ],
     });

@@ -1,6 +1,7 @@
 import { BackupError, MemoryImage, decodeBackup, type ChipBackup } from '@ispkit/ihex';
-import { findFuseField, formatSignature } from '@ispkit/parts';
+import { findFuseField, formatSignature, type FuseValues } from '@ispkit/parts';
 import { backupBeforeChange, checkBackupPossible, readProtected, withBackupNote, type BackupOptions, type SavedBackup } from '../backup.js';
+import { describeBackup } from '../backup-description.js';
 import { newChipState } from '../chip-state.js';
 import { planClock } from '../clock-plan.js';
 import { eepromRunsToWrite } from '../eeprom-pages.js';
@@ -10,6 +11,7 @@ import { planFlash } from '../flash-plan.js';
 import { formatBytes, formatSeconds, hex8 } from '../format.js';
 import { enforceDangers, planFuses } from '../fuse-policy.js';
 import type { ProgrammerLink } from '../link.js';
+import { cliWords, messages, type FrontEndWords } from '../messages.js';
 import { failureWithState, reportChipState, undoTemporaryFuses, verifyRuns, writeFinalFuses } from '../steps.js';
 import { applySpeed, readFuses, withTarget, type TargetOptions } from '../target.js';
 
@@ -22,22 +24,36 @@ export interface RestoreOptions extends TargetOptions, BackupOptions {
   clockTrick?: boolean;
   /** Write backed-up fuses even if they would lock out ISP. */
   forceDangerousFuses?: boolean;
+  /**
+   * Asked once the backup is checked against the chip and the fuses are planned, before anything is changed (the
+   * page's "Overwrite the chip?"). Resolving false cancels the restore with the chip untouched.
+   */
+  confirm?: (plan: RestoreConfirmation) => Promise<boolean>;
+}
+
+/** What a restore is about to do to the chip, for a front end that asks first. */
+export interface RestoreConfirmation {
+  /** The same sentences on every front end. */
+  lines: string[];
+  part: string;
+  flashBytes: number;
+  fuses: { now: FuseValues; after: FuseValues };
+  lock: number;
 }
 
 /** Decode and check a backup file; a damaged or foreign file is refused with its reason (exit 1). */
-export function parseBackupFile(file: { name: string; bytes: Uint8Array }): ChipBackup {
+export function parseBackupFile(file: { name: string; bytes: Uint8Array }, words: FrontEndWords = cliWords): ChipBackup {
   try {
     return decodeBackup(file.bytes, { source: file.name });
   } catch (err) {
-    if (err instanceof BackupError) {
-      throw new IspkitError(err.message, {
-        code: `backup-${err.code}`,
-        hint: err.code === 'not-a-backup' ? 'give a file written by `ispkit backup` (firmware images go to `ispkit flash`)' : 'nothing was written to the chip; use another backup',
-        cause: err,
-      });
-    }
+    if (err instanceof BackupError) throw messages.unusableBackup(err.message, err.code, words, err);
     throw err;
   }
+}
+
+function fuseChanges(now: FuseValues, after: FuseValues): string {
+  const changed = (['low', 'high', 'ext'] as const).filter((f) => now[f] !== after[f]);
+  return changed.length ? `fuses ${changed.map((f) => `${f} ${hex8(now[f])} → ${hex8(after[f])}`).join(', ')}` : 'fuses (already as in the backup)';
 }
 
 /**
@@ -49,9 +65,9 @@ export function parseBackupFile(file: { name: string; bytes: Uint8Array }): Chip
 export async function restoreFlow(ctx: FlowContext, link: ProgrammerLink, options: RestoreOptions): Promise<Record<string, unknown>> {
   const now = ctx.now ?? Date.now;
   const verify = options.verify !== false;
-  const backup = parseBackupFile(options.file);
+  const backup = parseBackupFile(options.file, wordsOf(ctx));
   const file = options.file.name;
-  say.info(ctx, `backup of ${backup.partName} (signature ${formatSignature(backup.signature)}) made ${backup.date} by ${backup.tool}; its checksums are good`);
+  for (const line of describeBackup(backup)) say.info(ctx, line);
   return withTarget(ctx, link, options, async (t) => {
     const { part, session, target } = t;
     if (formatSignature(t.signature) !== formatSignature(backup.signature)) {
@@ -79,6 +95,15 @@ export async function restoreFlow(ctx: FlowContext, link: ProgrammerLink, option
     const state = newChipState();
     state.flashBytesPlanned = plan.bytes;
     const clock = planClock(part, current, session.info, { allowCkdiv8Trick: options.clockTrick !== false });
+    if (options.confirm) {
+      const lines = [
+        `the chip is ${part.name} (${formatSignature(t.signature)}), as in the backup`,
+        `restoring erases it, then writes ${formatBytes(plan.bytes)} of flash, the EEPROM pages that differ from the backup, ${fuseChanges(current, fusePlan.final)} and lock bits ${hex8(backup.lock)}`,
+        options.backup ? 'what is on the chip now is backed up first' : 'what is on the chip now is not backed up first',
+      ];
+      const go = await options.confirm({ lines, part: part.id, flashBytes: plan.bytes, fuses: { now: { ...current }, after: { ...fusePlan.final } }, lock: backup.lock });
+      if (!go) throw messages.cancelled('restore');
+    }
     let saved: SavedBackup | undefined;
     let doing = 'preparing';
     const timings: Record<string, number> = {};
