@@ -24,7 +24,7 @@ test('shim lane (WebSocket bridge, not Web Serial): `ispkit web --sim-port` lets
     for (let i = 0; i < 300 && !/simulator bridge:/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
     const url = /(http:\/\/127\.0\.0\.1:\d+\/\?bridge)/.exec(out)?.[1];
     expect(url, out).toBeDefined();
-    expect(out).toContain(`simulator bridge: the page's steps 3 to 6 talk to ${sim.port} over a WebSocket (not Web Serial)`);
+    expect(out).toContain(`simulator bridge: the page's steps 3 to 7 talk to ${sim.port} over a WebSocket (not Web Serial)`);
     const page = await browser.newPage();
     await page.goto(url!);
     expect(await page.locator('#support').innerText()).toMatch(/^Simulator bridge: .* not through Web Serial/);

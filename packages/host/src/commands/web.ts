@@ -67,7 +67,7 @@ async function runWeb(run: RunContext, opts: WebOptions): Promise<void> {
       `serving the ispkit page on ${url}`,
       opened ? '  opened it in your browser (use Chrome, Edge or Opera: Firefox and Safari lack Web Serial)' : '  open it in Chrome, Edge or Opera (Firefox and Safari lack Web Serial and WebHID)',
       ...(bridge
-        ? [`  simulator bridge: the page's steps 3 to 6 talk to ${opts.simPort} over a WebSocket (not Web Serial) while opened with ?bridge`]
+        ? [`  simulator bridge: the page's steps 3 to 7 talk to ${opts.simPort} over a WebSocket (not Web Serial) while opened with ?bridge`]
         : []),
       'Ctrl-C stops it',
     ]);

@@ -1,13 +1,14 @@
 /**
  * Where the page puts a chip backup (@ispkit/core's BackupSink): the ispkit backup file (an ELF that `ispkit
- * restore` and avrdude read) offered as a download link. The Back up step and the Flash step ("Back up first",
- * read inside the same session before the erase) both use it.
+ * restore`, step 7 and avrdude read) offered as a download link. The Back up step, and the Flash and Restore
+ * steps (a backup read inside the same session before the erase), use it.
  */
 import type { BackupSink } from '@ispkit/core';
 
 export const PAGE_TOOL = 'ispkit web page';
 
-export function downloadSink(container: HTMLElement): BackupSink {
+/** `step`: the page step whose link it is, for "(the download link in step 5)". */
+export function downloadSink(container: HTMLElement, step = 5): BackupSink {
   return {
     tool: PAGE_TOOL,
     async save(backup, bytes) {
@@ -18,7 +19,7 @@ export function downloadSink(container: HTMLElement): BackupSink {
       a.download = name;
       a.textContent = `Download the backup (${name})`;
       container.replaceChildren(a);
-      return { location: `${name} (the download link in step 5)`, restore: `\`ispkit restore ${name}\` (or avrdude -U flash:w:${name}:e)` };
+      return { location: `${name} (the download link in step ${step})`, restore: `\`ispkit restore ${name}\` (or step 7 of this page, or avrdude -U flash:w:${name}:e)` };
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The page: six steps, each usable on its own. UI only: the flows, checks and words come from @ispkit/core and
+ * The page: seven steps, each usable on its own. UI only: the flows, checks and words come from @ispkit/core and
  * @ispkit/loaders; this file wires buttons to them and renders what they report.
  */
 import { backupFlow, flash, info, type CoreEvent } from '@ispkit/core';
@@ -9,6 +9,7 @@ import { setupChoose } from './choose-step.js';
 import { setupInstall } from './install-step.js';
 import { StepLog, byId } from './log.js';
 import { runOnProgrammer } from './programmer-run.js';
+import { setupRestore } from './restore-step.js';
 import { bridgeUrl } from './web-socket-stream.js';
 import { renderWiring } from './wiring.js';
 
@@ -19,7 +20,7 @@ function checkSupport(): void {
   if (bridgeUrl(window.location)) {
     support.className = 'bridge';
     support.textContent =
-      'Simulator bridge: steps 3 to 6 talk to the simulated programmer of `ispkit sim` through `ispkit web` over a WebSocket, not through Web Serial. Open the page without ?bridge to use a real programmer.';
+      'Simulator bridge: steps 3 to 7 talk to the simulated programmer of `ispkit sim` through `ispkit web` over a WebSocket, not through Web Serial. Open the page without ?bridge to use a real programmer.';
     return;
   }
   const serial = 'serial' in navigator;
@@ -154,3 +155,4 @@ setupConnect();
 const choice = setupChoose();
 setupBackup();
 setupFlash(choice);
+setupRestore(action);

@@ -14,4 +14,6 @@ export const pageWords: FrontEndWords = {
   checkFile: 'check that it is the keyboard\'s Intel HEX file',
   doctor: 'check each wire against the diagram in step 2',
   noBackup: 'untick "Back up first" in step 6',
+  backupSource: 'step 5 of this page or by the ispkit command line',
+  flashControl: 'step 4',
 };

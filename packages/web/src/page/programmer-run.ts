@@ -3,7 +3,7 @@
  * Serial, renders the core's events into the step's log (the same sentences the CLI prints), and always closes
  * the port again. The page adds nothing to the flow's logic: it only chooses what to show and how.
  */
-import { errorLine, formatBytes, formatRate, runFlow, type CoreEvent, type FlowContext, type ProgrammerLink } from '@ispkit/core';
+import { errorLine, formatBytes, formatRate, runFlow, type CoreEvent, type FlowContext, type FrontEndWords, type ProgrammerLink } from '@ispkit/core';
 import type { StepLog } from './log.js';
 import { pageWords } from './page-words.js';
 import { openFailure, pickProgrammerPort } from './pick-port.js';
@@ -24,6 +24,8 @@ export interface RunOptions {
   rerun: string;
   progress?: ProgressView;
   onEvent?: (e: CoreEvent) => void;
+  /** Words of this step that differ from the page's (e.g. its own "back up first" checkbox). */
+  words?: Partial<FrontEndWords>;
 }
 
 /** "writing flash: 12.0 KB of 32 KB, 5.1 KB/s, about 4 s left" */
@@ -103,7 +105,7 @@ export async function runOnProgrammer(opts: RunOptions, flow: (ctx: FlowContext,
       opts.onEvent?.(e);
     },
     rerun: opts.rerun,
-    words: pageWords,
+    words: { ...pageWords, ...opts.words },
     now: () => performance.now(),
   };
   const link: ProgrammerLink = { path: bridge ? 'the simulator bridge' : PORT_NAME, stream, isGone: () => lost };
