@@ -13,12 +13,14 @@ test('builds the documented `simharness run` argv, passing the target part throu
     dtr: false,
     faults: ['no-target-high', 'flip:0.01'],
     maxSimSeconds: 60,
+    leds: [{ role: 'status', pin: 'B0', activeLevel: 'low' }, { role: 'activity', pin: 'D5', activeLevel: 'low' }],
   });
   expect(args).toEqual([
     'run', '--firmware', '/fw.hex', '--f-cpu', '16000000', '--reset-pin', 'B6',
     '--target', 'atmega328p', '--target-signature', '1e950f', '--flash', '32768:128', '--eeprom', '1024:4',
     '--fuses', 'DE:99:F3', '--lock', 'FC', '--dtr', 'off', '--link', '/tmp/x/port',
     '--fault', 'no-target-high', '--fault', 'flip:0.01', '--max-sim-seconds', '60',
+    '--led', 'status:B0:low', '--led', 'activity:D5:low',
   ]);
 });
 

@@ -33,6 +33,8 @@ export interface RunConfig {
   usbSerial?: string;
   /** Start the programmer as Caterina leaves the chip (USB on, detached, interrupts enabled and pending). */
   startDetached?: boolean;
+  /** The programmer board's LEDs, which the harness reports and checks are dark while the host suspends the bus. */
+  leds?: readonly { role: string; pin: string; activeLevel: 'high' | 'low' }[];
 }
 
 /** Host operating systems the harness can enumerate like. */
@@ -84,6 +86,7 @@ export function buildRunArgs(c: RunConfig): string[] {
   for (const e of c.usbEvents ?? []) args.push('--usb-event', checkUsbEvent(e));
   if (c.usbSerial) args.push('--usb-serial', c.usbSerial);
   if (c.startDetached) args.push('--start-detached');
+  for (const led of c.leds ?? []) args.push('--led', `${led.role}:${led.pin}:${led.activeLevel}`);
   return args;
 }
 

@@ -61,6 +61,10 @@ export interface UsbHostStats {
   /** Longest time from a bus reset to the firmware clearing EORSTI, simulated ms. */
   resetServiceMaxMs: number;
   events: number;
+  /** Of the events, suspends (not unplugs). */
+  suspends: number;
+  /** A suspend is in effect now (no SOF; the bus resumes when its time is up). */
+  suspended: boolean;
   /** Target writes that began after a link event (reset, reconfiguration, pipe reset, unplug) before any new host byte. */
   staleTargetWrites: number;
 }
@@ -91,7 +95,21 @@ export interface SimStats {
   progEnabled: boolean;
   usb: UsbHostStats;
   targetWrites: { page: number; eeprom: number; erase: number; fuseLock: number };
+  /** The programmer board's LEDs by role (status, activity), from the board table's pins and polarity. */
+  leds: Record<string, LedState>;
   [extra: string]: unknown;
+}
+
+/** One programmer LED as the harness sees its pin (DDR and PORT bits), and what it did during suspends. */
+export interface LedState {
+  pin: string;
+  activeLevel: 'high' | 'low';
+  /** Lit now: driven to its active level (or, for an LED to ground, an input with its pull-up on). */
+  lit: boolean;
+  /** Suspends that began with this LED lit (what shows a check during them had something to see). */
+  litAtSuspendStart: number;
+  /** Simulated ms it was lit while suspended, from 10 ms after each suspend began (the device's time to go quiet) to resume. */
+  litWhileSuspendedMs: number;
 }
 
 export interface TargetFuses extends FuseBytes {
@@ -205,6 +223,7 @@ export async function startSim(options: SimOptions): Promise<Sim> {
     usbEvents: options.usbEvents,
     usbSerial: options.usbSerial,
     startDetached: options.startDetached,
+    leds: board.leds,
   });
   const proc = new HarnessProcess(binary, args);
   const cleanup = () => {

@@ -19,7 +19,7 @@ static const char cli_usage[] =
 	"      [--dump-flash <hex>] [--dump-eeprom <hex>] [--results <json>] [--max-sim-seconds N]\n"
 	"      [--host-wait-ms 100] [--no-usb] [--verbose]\n"
 	"      [--usb-profile linux|windows|macos] [--usb-event <event>[@out:<bytes>|@ms:<sim-ms>|@write:<n>]]...\n"
-	"      [--usb-serial <20 hex digits>] [--usb-ping-ms N]\n"
+	"      [--usb-serial <20 hex digits>] [--usb-ping-ms N] [--led <role>:<pin>:high|low]...\n"
 	"    usb events: reset, set-config, set-interface, clear-halt:in|out|notify, suspend:<ms>, unplug, probe, ping\n"
 	"    faults: no-target-high, no-target-low, never-ready, flip:<probability>, disconnect:<sim-ms>, locked,\n"
 	"            miso-open, reset-open, sck-mosi-swapped, unpowered, slow-clock:<hz>, supply:<volts>\n"
@@ -306,6 +306,13 @@ int cli_parse(int argc, char **argv, cli_config_t *cfg, char *err, size_t err_le
 				return -1;
 			}
 			rc = usb_event_parse(val, &cfg->usb_events[cfg->usb_event_count++], err, err_len);
+		} else if (CLI_IS("--led")) {
+			CLI_RUN_ONLY
+			if (cfg->led_count == LED_WATCH_MAX) {
+				snprintf(err, err_len, "at most %d --led options", LED_WATCH_MAX);
+				return -1;
+			}
+			rc = led_watch_parse(val, &cfg->leds[cfg->led_count++], err, err_len);
 		} else if (CLI_IS("--usb-ping-ms")) {
 			CLI_RUN_ONLY rc = cli_u32(name, val, &cfg->usb_ping_ms, err, err_len);
 		} else if (CLI_IS("--usb-serial")) {

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "faults.h"
+#include "led_watch.h"
 #include "part_facts.h"
 #include "usb_event.h"
 
@@ -28,6 +29,8 @@ typedef struct cli_config {
 	int usb_event_count;
 	uint32_t usb_ping_ms;        /* GET_STATUS(device) every so many simulated ms (0: never) */
 	uint8_t usb_serial[10];      /* the programmer chip's signature-row serial bytes */
+	led_watch_pin_t leds[LED_WATCH_MAX]; /* the programmer board's LEDs (--led), watched while suspended */
+	unsigned led_count;
 	int no_usb; /* test firmwares without USB: ready at once, no enumeration deadline */
 	uint32_t bootloaders[CLI_MAX_BOOTLOADERS]; /* byte addresses watched for a jump */
 	int bootloader_count;

@@ -5,6 +5,7 @@
 
 #include "isp_target.h"
 #include "json_out.h"
+#include "led_watch.h"
 #include "sim_avr.h"
 #include "spi_timing.h"
 #include "usb_host.h"
@@ -15,9 +16,10 @@ typedef struct results_source {
 	isp_target_t *target;
 	usb_host_t *usb;
 	uint32_t flash_size, eeprom_size;
+	const led_watch_t *leds;
 } results_source_t;
 
-/* Appends simSeconds, cycles, spiBytes, pageWrites, usbBytesOut/In, violations, fuses, lock, progEnabled. */
+/* Appends simSeconds, cycles, spiBytes, pageWrites, usbBytesOut/In, violations, fuses, lock, progEnabled, leds. */
 void results_stats(json_out_t *j, const results_source_t *src);
 int results_dump_flash(const results_source_t *src, const char *path, char *err, size_t err_len);
 int results_dump_eeprom(const results_source_t *src, const char *path, char *err, size_t err_len);

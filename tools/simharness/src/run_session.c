@@ -30,6 +30,7 @@
 #include "hex_file.h"
 #include "isp_target.h"
 #include "json_out.h"
+#include "led_watch.h"
 #include "pty_bridge.h"
 #include "results.h"
 #include "signature_row.h"
@@ -51,6 +52,7 @@ typedef struct run_session {
 	spi_timing_t *spi;
 	isp_target_t *target;
 	usb_host_t *usb;
+	led_watch_t *leds;
 	pty_bridge_t *pty;
 	bootloader_watch_t *watch;
 	control_t control;
@@ -121,6 +123,9 @@ static void run_session_usb_stats(const run_session_t *s, json_out_t *j)
 	json_out_num(j, "controlMaxMs", (double)us.control_max_cycles * 1e3 / s->avr->frequency);
 	json_out_num(j, "resetServiceMaxMs", (double)us.reset_max_cycles * 1e3 / s->avr->frequency);
 	json_out_u64(j, "events", us.events);
+	json_out_u64(j, "suspends", us.suspends);
+	avr_cycle_count_t since;
+	json_out_bool(j, "suspended", usb_host_suspend_active(s->usb, &since));
 	json_out_u64(j, "staleTargetWrites", s->stale_writes);
 	json_out_close(j);
 	run_session_writes_json(j, &ts);
@@ -474,7 +479,8 @@ int run_session(const cli_config_t *cfg, FILE *out)
 		run_session_schedule(&s, cfg->usb_events[k]);
 	signature_row_attach(s.avr, cfg->usb_serial);
 	s.watch = bootloader_watch_attach(s.avr, cfg->bootloaders, cfg->bootloader_count);
-	s.results = (results_source_t){ s.avr, s.spi, s.target, s.usb, cfg->flash_size, cfg->eeprom_size };
+	s.leds = led_watch_attach(s.avr, s.usb, cfg->leds, cfg->led_count);
+	s.results = (results_source_t){ s.avr, s.spi, s.target, s.usb, cfg->flash_size, cfg->eeprom_size, s.leds };
 	if (run_session_load_target(&s))
 		return 2;
 	if (!(s.pty = pty_bridge_open(cfg->link, err, sizeof err))) {

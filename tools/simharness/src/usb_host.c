@@ -70,7 +70,6 @@ enum {
 #define USB_HOST_RXSTPI 0x08
 #define USB_HOST_RXOUTI 0x04
 #define USB_HOST_EPEN 0x01
-#define USB_HOST_SUSPEND_FREEZE_MS 10u /* chapter 7: in suspend within 10 ms of the bus going idle */
 #define USB_HOST_UNPLUG_MS 100u
 
 #define USB_HOST_TICKS_PER_FRAME 8
@@ -204,6 +203,8 @@ struct usb_host {
 	int suspend_checked;
 	int unplugged;
 	int resume_reset;           /* after the suspend/unplug ends: bus reset + enumeration */
+	usb_host_suspend_fn on_suspend;
+	void *on_suspend_param;
 
 	avr_cycle_count_t ctl_start;
 	avr_cycle_count_t reset_cycle;
@@ -816,6 +817,11 @@ static void usb_host_run_event(usb_host_t *h, usb_event_t *ev)
 		unsigned ms = ev->kind == USB_EVENT_SUSPEND ? ev->arg : USB_HOST_UNPLUG_MS;
 		h->suspended = 1;
 		h->unplugged = ev->kind == USB_EVENT_UNPLUG;
+		if (!h->unplugged) {
+			h->stats.suspends++;
+			if (h->on_suspend)
+				h->on_suspend(h->on_suspend_param);
+		}
 		h->suspend_checked = 0;
 		h->suspend_start = h->avr->cycle;
 		h->suspend_end = h->avr->cycle + usb_host_ms(h, ms);
@@ -928,7 +934,7 @@ static void usb_host_events(usb_host_t *h)
 static void usb_host_suspend_tick(usb_host_t *h)
 {
 	avr_cycle_count_t now = h->avr->cycle;
-	if (!h->suspend_checked && now - h->suspend_start >= usb_host_ms(h, USB_HOST_SUSPEND_FREEZE_MS)) {
+	if (!h->suspend_checked && now - h->suspend_start >= usb_host_ms(h, USB_HOST_SUSPEND_QUIET_MS)) {
 		h->suspend_checked = 1;
 		if (!(*usb_host_reg(h, 0) & USB_HOST_FRZCLK) && !h->unplugged)
 			usb_host_conformance(h, "suspend", "the device did not freeze its USB clock within 10 ms (it draws more than 2.5 mA)");
@@ -1397,5 +1403,19 @@ void usb_host_set_line(usb_host_t *h, const usb_host_line_t *line)
 int usb_host_device_detached(const usb_host_t *h) { return h->detached; }
 avr_cycle_count_t usb_host_attach_cycle(const usb_host_t *h) { return h->attach_cycle; }
 void usb_host_stats(const usb_host_t *h, usb_host_stats_t *s) { *s = h->stats; }
+
+void usb_host_on_suspend(usb_host_t *h, usb_host_suspend_fn fn, void *param)
+{
+	h->on_suspend = fn;
+	h->on_suspend_param = param;
+}
+
+int usb_host_suspend_active(const usb_host_t *h, avr_cycle_count_t *since)
+{
+	if (!h->suspended || h->unplugged)
+		return 0;
+	*since = h->suspend_start;
+	return 1;
+}
 void usb_host_free(usb_host_t *h) { free(h); }
 void usb_host_set_verbose(usb_host_t *h, int verbose) { h->verbose = verbose; }

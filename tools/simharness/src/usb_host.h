@@ -42,9 +42,14 @@ typedef struct usb_host_stats {
 	uint64_t control_max_cycles;  /* longest control transfer, SETUP to status */
 	uint64_t reset_max_cycles;    /* longest time from a bus reset to the firmware clearing EORSTI */
 	uint64_t events;              /* mid-session events run */
+	uint64_t suspends;            /* of them, suspends (not unplugs) */
 } usb_host_stats_t;
 
 typedef struct usb_host usb_host_t;
+
+/* Chapter 7: a device is in suspend (clock frozen, drawing ≤ 2.5 mA: LEDs off) within 10 ms of the bus going idle;
+ * the harness checks it this long after a suspend event starts. */
+#define USB_HOST_SUSPEND_QUIET_MS 10u
 
 usb_host_t *usb_host_attach(avr_t *avr, const usb_host_line_t *line, char *err, size_t err_len);
 usb_host_state_t usb_host_state(const usb_host_t *h);
@@ -69,6 +74,11 @@ int usb_host_device_detached(const usb_host_t *h);
 /* Cycle of the first attach, 0 if never. */
 avr_cycle_count_t usb_host_attach_cycle(const usb_host_t *h);
 void usb_host_stats(const usb_host_t *h, usb_host_stats_t *s);
+/* Called the moment a suspend (not an unplug) begins, before the firmware runs another instruction. */
+typedef void (*usb_host_suspend_fn)(void *param);
+void usb_host_on_suspend(usb_host_t *h, usb_host_suspend_fn fn, void *param);
+/* A suspend (not an unplug) is in effect: 1, with the cycle it began in *since. */
+int usb_host_suspend_active(const usb_host_t *h, avr_cycle_count_t *since);
 void usb_host_free(usb_host_t *h);
 /* Host profile (usb_profile_id_t): how it enumerates. Set before the device attaches. */
 void usb_host_set_profile(usb_host_t *h, int profile);
