@@ -36,7 +36,8 @@ void main_early_init(void)
  * - append whole OUT packets at the head of the receive ring (cdc_acm_poll_out()), which never moves a byte the
  *   command reads (a command only starts once all of its bytes are in the ring) and takes nothing while a link
  *   event is pending;
- * - step the LEDs.
+ * - step the LEDs, dark from the first poll that sees the bus suspended (a suspend may begin inside a long command,
+ *   which goes on; a suspended device must go quiet within 10 ms, not when the command ends).
  * It must not touch the ring's read side, the send state, or the command's state. Link events are acted on only
  * between commands, in main_link_reset().
  */
@@ -44,6 +45,7 @@ void isp_idle(void)
 {
 	usb_std_task();
 	cdc_acm_poll_out();
+	led_set_quiet(usb_std_suspended());
 	led_task();
 }
 

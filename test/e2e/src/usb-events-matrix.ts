@@ -4,6 +4,7 @@ import { fixtureDir } from './fixtures.js';
 import {
   clients,
   eepromBytes,
+  expectDarkWhileSuspended,
   eepromImage,
   freshSession,
   midSessionEvents,
@@ -45,7 +46,11 @@ export function usbEventMatrix(board: BoardId): void {
           expect(after.usb.toggleDrops, `${what}: packets lost to a data toggle mismatch`).toBe(0);
           if (run.code === 0) expect(await eepromBytes(sim, EEPROM_BYTES), `${what}: success means exactly the data`).toEqual(data);
           else expect(run.output, `${what}: a named error`).toMatch(namedError[client]);
-          if (event.startsWith('suspend')) expect(run.code, `${what}: a session continues after resume:\n${run.output}`).toBe(0);
+          if (event.startsWith('suspend')) {
+            expect(run.code, `${what}: a session continues after resume:\n${run.output}`).toBe(0);
+            expect(after.usb.suspends, `${what}: one suspend`).toBe(before.usb.suspends + 1);
+            expectDarkWhileSuspended(what, before, after);
+          }
           const fresh = await freshSession(client, sim.port);
           expect(fresh.code, `${what}: fresh session:\n${fresh.output}`).toBe(0);
           expect((await sim.stats()).progEnabled, `${what}: target released`).toBe(false);

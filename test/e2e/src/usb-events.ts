@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
+import { expect } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MemoryImage, serializeIntelHex } from '@ispkit/ihex';
-import type { Sim, UsbEventSpec } from '@ispkit/sim';
+import type { Sim, SimStats, UsbEventSpec } from '@ispkit/sim';
 import { runAvrdude, seededBytes, workspaceRoot } from '@ispkit/sim/testing';
 
 /**
@@ -80,4 +81,19 @@ export function eepromImage(dir: string, name: string, length: number, seed: num
 /** The first `length` EEPROM bytes the harness holds (unwritten bytes read 0xFF). */
 export async function eepromBytes(sim: Sim, length: number): Promise<Uint8Array> {
   return (await sim.eepromImage()).read(0, length);
+}
+
+/**
+ * Issue 10 item 8: between two stats taken around a suspend that began inside programming mode, the status LED was
+ * lit when the bus went idle (so the check saw something to switch off), and no LED of the board was lit while the
+ * suspend lasted, from the 10 ms a device has to go quiet until resume.
+ */
+export function expectDarkWhileSuspended(what: string, before: SimStats, after: SimStats): void {
+  const roles = Object.keys(after.leds);
+  expect(roles, `${what}: the harness watches the board's status LED`).toContain('status');
+  expect(after.leds.status!.litAtSuspendStart, `${what}: status LED lit (programming) when the suspend began`).toBe(before.leds.status!.litAtSuspendStart + 1);
+  for (const role of roles) {
+    const lit = after.leds[role]!.litWhileSuspendedMs - before.leds[role]!.litWhileSuspendedMs;
+    expect(lit, `${what}: ${role} LED (${after.leds[role]!.pin}) lit while suspended, simulated ms`).toBe(0);
+  }
 }
