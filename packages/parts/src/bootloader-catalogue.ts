@@ -3,9 +3,9 @@
  *
  * Each prebuilt image carries the flash digest (see flash-digest.ts) of its boot-section bytes, computed here from
  * the file in the named repository at the named commit. The hex files themselves are not part of ispkit: users
- * get them from those repositories. Bootloaders that are built from source per keyboard (QMK DFU, nanoBoot) have no
- * fixed bytes, so no digest; they are listed for their section size, fuses and USB ids. LUFA's mass-storage
- * bootloader (QMK `lufa-ms`) is not listed: no published fuse values for the boards that ship it were found.
+ * get them from those repositories. Bootloaders that are built from source per keyboard (QMK DFU, nanoBoot, LUFA's
+ * mass-storage bootloader) have no fixed bytes, so no digest; they are listed for their section size, fuses and USB
+ * ids, and `replaceWith` names the prebuilt image people flash in their place.
  */
 import type { UsbId } from './bootloader-presets.js';
 import type { FlashDigest } from './flash-digest.js';
@@ -44,6 +44,8 @@ export interface CatalogueEntry {
   fileDigest?: FlashDigest;
   /** Anything a user should know. */
   note?: string;
+  /** Catalogue entry people flash in its place when this one has no file of its own (built per board, or unknown bytes). */
+  replaceWith?: string;
 }
 
 const qmk = (path: string, commit: string): CatalogueSource => ({ repo: 'qmk/qmk_firmware', path, commit });
@@ -57,6 +59,13 @@ const sparkfun = (path: string): CatalogueSource => ({
   path,
   commit: 'b2ccf64208ea990ce764fd60b109931296ad1350',
 });
+const lufaMs: CatalogueSource = {
+  repo: 'abcminiuser/lufa',
+  path: 'Bootloaders/MassStorage (make with MCU = atmega32u4, F_CPU of the board, BOOT_SECTION_SIZE_KB = 4)',
+};
+const lufaMsNote =
+  "QMK keeps it only for boards that ship with it and warns it is prone to bricking. Its USB drive takes FLASH.BIN. To leave it for good: flash atmel-dfu-32u4 with --fuses atmel-dfu and build the keyboard's firmware with BOOTLOADER = atmel-dfu";
+
 const adafruit = (path: string): CatalogueSource => ({
   repo: 'adafruit/Adafruit_Arduino_Boards',
   path,
@@ -238,6 +247,42 @@ export const bootloaderCatalogue: readonly CatalogueEntry[] = [
     boards: ['hand-wired and small-run keyboards'],
     source: { repo: 'volium/nanoBoot', path: 'nanoBoot.S (README: fuses, 512 B at 0x7E00)' },
     note: 'built from source; the README gives fuses FF (or 7F) / D6 / C7',
+  },
+  {
+    id: 'lufa-ms',
+    name: 'LUFA Mass Storage (6 KB build, QMK lufa-ms with BOOTLOADER_SIZE 6144)',
+    part: 'atmega32u4',
+    bootSize: 4096,
+    preset: 'lufa-ms',
+    usb: [{ vid: 0x03eb, pid: 0x2045, note: 'LUFA Mass Storage bootloader' }],
+    boards: ['KBDfans boards (KBD67 MkII RGB, KBD75 RGB, DZ65RGB)', 'TADA68'],
+    source: lufaMs,
+    note: `4 KB boot section plus 2 KB below it at 0x6800 (LUFA's AUX section): applications end below 0x6800. ${lufaMsNote}`,
+    replaceWith: 'atmel-dfu-32u4',
+  },
+  {
+    id: 'lufa-ms-8k',
+    name: 'LUFA Mass Storage (8 KB build, QMK lufa-ms default since 2021)',
+    part: 'atmega32u4',
+    bootSize: 4096,
+    preset: 'lufa-ms-8k',
+    usb: [{ vid: 0x03eb, pid: 0x2045, note: 'LUFA Mass Storage bootloader' }],
+    boards: ['boards built with BOOTLOADER = lufa-ms and no BOOTLOADER_SIZE'],
+    source: lufaMs,
+    note: `4 KB boot section plus 4 KB below it at 0x6000: applications end below 0x6000. ${lufaMsNote}`,
+    replaceWith: 'atmel-dfu-32u4',
+  },
+  {
+    id: 'elite-c',
+    name: "Elite-C's DFU bootloader",
+    part: 'atmega32u4',
+    bootSize: 4096,
+    preset: 'atmel-dfu',
+    usb: [{ vid: 0x03eb, pid: 0x2ff4, note: 'ATmega32U4 DFU' }],
+    boards: ['Elite-C (Keebio)'],
+    source: { repo: 'qmk/qmk_firmware', path: 'data/mappings/defaults.hjson (development_board elite_c: bootloader atmel-dfu)' },
+    note: "QMK builds Elite-C keyboards for Atmel DFU; that the shipped bytes equal QMK's file is not established, so put a DFU bootloader back with atmel-dfu-32u4",
+    replaceWith: 'atmel-dfu-32u4',
   },
 ];
 

@@ -14,6 +14,8 @@ test('the presets with their fuses and regions', () => {
     ['caterina-5v', 0xff, 0xd8, 0xfb, 0x7000, 0x1000],
     ['caterina-3v3', 0xff, 0xd8, 0xfe, 0x7000, 0x1000],
     ['nanoboot', 0xff, 0xd6, 0xc7, 0x7e00, 0x200],
+    ['lufa-ms', 0x5e, 0xd8, 0xf3, 0x7000, 0x1000],
+    ['lufa-ms-8k', 0x5e, 0xd8, 0xf3, 0x7000, 0x1000],
     ['halfkay', 0x5f, 0xdf, 0xf4, 0x7e00, 0x200],
   ]);
   expect(getPreset('atmel-dfu').alternatives[0]?.fuses.high).toBe(0xd9);
@@ -23,6 +25,10 @@ test('the presets with their fuses and regions', () => {
   expect(getPreset('caterina-5v').usb.map((u) => [u.vid, u.pid])).toContainEqual([0x2341, 0x0036]);
   expect(getPreset('halfkay').usb[0]).toMatchObject({ vid: 0x16c0, pid: 0x0478 });
   expect(getPreset('halfkay').fusesVerified).toBe(false);
+  // LUFA's mass-storage bootloader: 4 KB boot section from the fuses, and 2 or 4 KB more below it
+  expect([getPreset('lufa-ms').auxBelow, getPreset('lufa-ms-8k').auxBelow]).toEqual([0x800, 0x1000]);
+  expect(getPreset('lufa-ms').fusesVerified).toBe(false);
+  expect(bootloaderPresets.filter((p) => p.auxBelow !== undefined).map((p) => p.id)).toEqual(['lufa-ms', 'lufa-ms-8k']);
 });
 
 test("each preset's fuses put the boot section exactly on its region", () => {
@@ -41,7 +47,7 @@ test("each preset's fuses put the boot section exactly on its region", () => {
 test('lookup by id; unknown ids list the known ones', () => {
   expect(getPreset(' QMK-DFU ').name).toBe('QMK DFU');
   expect(() => getPreset('optiboot')).toThrow(
-    'unknown bootloader preset "optiboot"; known presets: atmel-dfu, qmk-dfu, atmel-dfu-16u4, atmel-dfu-usb646, atmel-dfu-usb1286, caterina-5v, caterina-3v3, nanoboot, halfkay',
+    'unknown bootloader preset "optiboot"; known presets: atmel-dfu, qmk-dfu, atmel-dfu-16u4, atmel-dfu-usb646, atmel-dfu-usb1286, caterina-5v, caterina-3v3, nanoboot, lufa-ms, lufa-ms-8k, halfkay',
   );
   expect(() => getPreset('x')).toThrow(UnknownPresetError);
 });

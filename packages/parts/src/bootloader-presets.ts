@@ -20,8 +20,14 @@ export interface BootloaderPreset {
   fusesVerified: boolean;
   /** Where the fuse values come from and what they do. */
   fuseNote: string;
-  /** Flash bytes the bootloader occupies: start (byte address) and size; it ends at the top of flash. */
+  /** The boot section the fuses set: start (byte address) and size; it ends at the top of flash. */
   region: { start: number; size: number };
+  /**
+   * Bytes of the bootloader directly below its boot section, in the application section (LUFA's mass-storage
+   * bootloader does not fit a 32 KB part's largest boot section). The application must end below
+   * `region.start - auxBelow`. Absent: the bootloader lies wholly in its boot section.
+   */
+  auxBelow?: number;
   /** USB ids the bootloader enumerates with. */
   usb: readonly UsbId[];
   description: string;
@@ -129,6 +135,38 @@ export const bootloaderPresets: readonly BootloaderPreset[] = [
     region: { start: 0x7e00, size: 0x200 },
     usb: [{ vid: 0x03eb, pid: 0x2067, note: 'LUFA HID bootloader ids' }],
     description: 'a 512-byte LUFA-derived HID bootloader (hid_bootloader_cli, QMK Toolbox)',
+  },
+  {
+    id: 'lufa-ms',
+    name: 'LUFA Mass Storage (6 KB)',
+    part: 'atmega32u4',
+    fuses: { low: 0x5e, high: 0xd8, ext: 0xf3 },
+    alternatives: [{ fuses: { low: 0x5e, high: 0x99, ext: 0xf3 }, note: 'HWBE entry instead of BOOTRST (LUFA supports both): reset starts it only with HWB (PE2) held low' }],
+    fusesVerified: false,
+    fuseNote:
+      "derived, not published by the boards' makers: LUFA's MassStorage makefile needs the fuses' boot section to be " +
+      'the 4 KB it was built for (2 KB more sit below it) and its Application_Jump_Check enters the bootloader at reset ' +
+      'via BOOTRST (a RESET-button press opens the drive) or HWBE; clock and BOD as the factory Atmel DFU setting, JTAG off',
+    region: { start: 0x7000, size: 0x1000 },
+    auxBelow: 0x800,
+    usb: [{ vid: 0x03eb, pid: 0x2045, note: 'LUFA Mass Storage bootloader (a USB drive holding FLASH.BIN)' }],
+    description: "LUFA's drag-and-drop USB-drive bootloader (QMK `lufa-ms`, BOOTLOADER_SIZE 6144), as KBDfans ships",
+  },
+  {
+    id: 'lufa-ms-8k',
+    name: 'LUFA Mass Storage (8 KB)',
+    part: 'atmega32u4',
+    fuses: { low: 0x5e, high: 0xd8, ext: 0xf3 },
+    alternatives: [{ fuses: { low: 0x5e, high: 0x99, ext: 0xf3 }, note: 'HWBE entry instead of BOOTRST (LUFA supports both): reset starts it only with HWB (PE2) held low' }],
+    fusesVerified: false,
+    fuseNote:
+      "derived, not published by the boards' makers: newer LUFA grew the mass-storage bootloader to 8 KB on 32 KB parts " +
+      "(QMK's lufa-ms default BOOTLOADER_SIZE 8192): the fuses' boot section is still 4 KB, 4 KB more sit below it; entry " +
+      'and clock as for lufa-ms',
+    region: { start: 0x7000, size: 0x1000 },
+    auxBelow: 0x1000,
+    usb: [{ vid: 0x03eb, pid: 0x2045, note: 'LUFA Mass Storage bootloader (a USB drive holding FLASH.BIN)' }],
+    description: "the 8 KB build of LUFA's USB-drive bootloader (QMK `lufa-ms` since 2021)",
   },
   {
     id: 'halfkay',

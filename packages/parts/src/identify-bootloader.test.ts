@@ -121,3 +121,60 @@ test('AT90USB1286: 1 KB at 0x1FC00 → BOOTSZ=11, no 32U4 presets', () => {
   const id = identifyBootloader(image([0x1fc00, code(1024)]), at90usb1286)!;
   expect([id.bootsz, id.bootStart, id.bootSize, id.presets]).toEqual([3, 0x1fc00, 1024, []]);
 });
+
+describe("LUFA's mass-storage bootloader: code below its boot section", () => {
+  /** The shape LUFA's MassStorage makefile gives a 32 KB part: a trampoline at the aux start, aux code, then the
+   *  4 KB boot section from 0x7000 opening with its vector table and holding the 03EB:2045 descriptor. */
+  function lufaMs(auxBelow: number, descriptor = deviceDescriptor(0x03eb, 0x2045)): [number, Uint8Array][] {
+    const boot = code(0xe00, 5);
+    for (let k = 0; k < 16; k++) boot.set([0x0c, 0x94, 0x00, 0x38], 4 * k);
+    boot.set(descriptor, 0x300);
+    return [
+      [0x8000 - 0x1000 - auxBelow, code(0x20, 7)],
+      [0x8000 - 0x1000 - auxBelow + 0x40, code(0x300, 9)],
+      [0x7000, boot],
+    ];
+  }
+
+  test('6 KB build: the 2 KB below 0x7000 belong to it, not to an application; lufa-ms only', () => {
+    const id = identifyBootloader(image(...lufaMs(0x800)), atmega32u4)!;
+    expect(id).toMatchObject({ bootsz: 0, bootStart: 0x7000, bootSize: 4096, auxStart: 0x6800, hasApplication: false, dataStart: 0x6800, entryAtBootStart: true });
+    expect(id.byteCount).toBe(0x20 + 0x300 + 0xe00);
+    expect(id.presets.map((p) => p.id)).toEqual(['lufa-ms']);
+    expect(id.summary).toBe(
+      'bootloader in the 4 KB boot section at 0x7000 with 2 KB more below it from 0x6800 (the application must end below 0x6800): ' +
+        'needs BOOTSZ=00 and BOOTRST programmed; region of LUFA Mass Storage (6 KB) (USB 0x03EB:0x2045 matches LUFA Mass Storage (6 KB))',
+    );
+  });
+
+  test('8 KB build: code from 0x6000 → lufa-ms-8k', () => {
+    const id = identifyBootloader(image(...lufaMs(0x1000)), atmega32u4)!;
+    expect([id.auxStart, id.hasApplication, id.presets.map((p) => p.id)]).toEqual([0x6000, false, ['lufa-ms-8k']]);
+  });
+
+  test('written as one contiguous block (0xFF filled) it is recognised the same', () => {
+    const flat = image(...lufaMs(0x800)).read(0x6800, 0x1600);
+    const id = identifyBootloader(MemoryImage.fromSegments([{ address: 0x6800, data: flat }]), atmega32u4)!;
+    expect([id.auxStart, id.hasApplication, id.presets[0]?.id]).toEqual([0x6800, false, 'lufa-ms']);
+  });
+
+  test('merged below an application: the application ends at the aux start', () => {
+    const id = identifyBootloader(image([0, code(0x4000, 11)], ...lufaMs(0x800)), atmega32u4)!;
+    expect([id.auxStart, id.hasApplication]).toEqual([0x6800, true]);
+  });
+
+  test('without its USB id, data below 0x7000 is an application and no LUFA preset is offered', () => {
+    const id = identifyBootloader(image(...lufaMs(0x800, deviceDescriptor(0x03eb, 0x2ff4))), atmega32u4)!;
+    expect(id.auxStart).toBeUndefined();
+    expect(id.hasApplication).toBe(true);
+    expect(id.presets.map((p) => p.id)).not.toContain('lufa-ms');
+    expect(id.presets[0]?.id).toBe('atmel-dfu');
+  });
+
+  test('its USB id alone, with nothing below 0x7000, is an ordinary 4 KB bootloader', () => {
+    const [, , boot] = lufaMs(0x800);
+    const id = identifyBootloader(image(boot!), atmega32u4)!;
+    expect(id.auxStart).toBeUndefined();
+    expect(id.presets.map((p) => p.id)).not.toContain('lufa-ms');
+  });
+});

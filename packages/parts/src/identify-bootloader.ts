@@ -29,7 +29,13 @@ export interface BootloaderIdentity {
   dataStart: number;
   dataEnd: number;
   byteCount: number;
-  /** The image also holds data below the boot section (an application merged with the bootloader). */
+  /**
+   * Where the bootloader's code begins when part of it sits below the boot section (LUFA's mass-storage
+   * bootloader: recognised by its USB id and data starting exactly where a preset's `auxBelow` puts it). The
+   * application must end below this address. Absent: the bootloader lies wholly in its boot section.
+   */
+  auxStart?: number;
+  /** The image also holds data below the bootloader (an application merged with it). */
   hasApplication: boolean;
   /** A USB device descriptor found in the bootloader's bytes. */
   usb?: { vid: number; pid: number };
@@ -109,14 +115,30 @@ export function identifyBootloader(image: ImageLike, part: Part): BootloaderIden
   const inside = segments
     .filter((s) => s.address + s.data.length > bootStart)
     .map((s) => (s.address >= bootStart ? s : { address: bootStart, data: s.data.subarray(bootStart - s.address) }));
-  const dataStart = Math.min(...inside.map((s) => s.address));
-  const byteCount = inside.reduce((n, s) => n + s.data.length, 0);
-  const hasApplication = segments.some((s) => s.address < bootStart);
   let usb: { vid: number; pid: number } | undefined;
   for (const s of inside) usb ??= findUsbId(s.data);
+  // A bootloader with code below its section may keep its descriptor there.
+  const maxAux = Math.max(0, ...bootloaderPresets.filter((p) => p.part === part.id).map((p) => p.auxBelow ?? 0));
+  for (const s of segments) {
+    if (usb || maxAux === 0 || s.address >= bootStart || s.address + s.data.length <= bootStart - maxAux) continue;
+    const from = Math.max(s.address, bootStart - maxAux) - s.address;
+    usb = findUsbId(s.data.subarray(from, bootStart - s.address));
+  }
+  const inSection = (p: BootloaderPreset) => p.part === part.id && p.region.start === bootStart && p.region.size === chosen.size;
+  // Part of the bootloader below its section: only on the evidence of its own USB id, and only when data begins
+  // exactly where that preset's extra code starts (the largest such extent first).
+  const aux = bootloaderPresets
+    .filter((p) => inSection(p) && p.auxBelow !== undefined && matches(usb, p.usb))
+    .sort((a, b) => b.auxBelow! - a.auxBelow!)
+    .find((p) => byteAt(bootStart - p.auxBelow!) !== undefined && !crosses(bootStart - p.auxBelow!));
+  const floor = aux ? bootStart - aux.auxBelow! : bootStart;
+  const below = aux ? segments.filter((s) => s.address + s.data.length > floor && s.address < bootStart) : [];
+  const dataStart = Math.min(...inside.map((s) => s.address), ...below.map((s) => Math.max(s.address, floor)));
+  const byteCount = inside.reduce((n, s) => n + s.data.length, 0) + below.reduce((n, s) => n + Math.min(s.address + s.data.length, bootStart) - Math.max(s.address, floor), 0);
+  const hasApplication = segments.some((s) => s.address < floor);
 
   const presets = bootloaderPresets
-    .filter((p) => p.part === part.id && p.region.start === bootStart && p.region.size === chosen.size)
+    .filter((p) => inSection(p) && (p.auxBelow === undefined ? !aux : p === aux))
     .sort((a, b) => Number(matches(usb, b.usb)) - Number(matches(usb, a.usb)));
   const suggestedHigh = (part.fuses.high.factory & ~0x07) | (chosen.bootsz << 1);
 
@@ -124,8 +146,9 @@ export function identifyBootloader(image: ImageLike, part: Part): BootloaderIden
   const likely = presets.length
     ? `; region of ${presets.map((p) => p.name).join(' / ')}${usb && matches(usb, presets[0]!.usb) ? ` (USB ${hex(usb.vid)}:${hex(usb.pid)} matches ${presets[0]!.name})` : ''}`
     : '';
+  const auxText = aux ? ` with ${aux.auxBelow! / 1024} KB more below it from ${hex(floor)} (the application must end below ${hex(floor)})` : '';
   const summary =
-    `${hasApplication ? 'application + ' : ''}bootloader in the ${size} boot section at ${hex(bootStart)}: ` +
+    `${hasApplication ? 'application + ' : ''}bootloader in the ${size} boot section at ${hex(bootStart)}${auxText}: ` +
     `needs BOOTSZ=${chosen.bootsz.toString(2).padStart(2, '0')} and BOOTRST programmed` +
     (entryAtBootStart ? '' : ` (warning: its data starts at ${hex(dataStart)}, not at the section start)`) +
     likely;
@@ -145,5 +168,6 @@ export function identifyBootloader(image: ImageLike, part: Part): BootloaderIden
     summary,
   };
   if (usb) identity.usb = usb;
+  if (aux) identity.auxStart = floor;
   return identity;
 }
