@@ -54,21 +54,24 @@ export function planMerge(
   // Differing overlap is a conflict naming both files (mergeImages); identical overlap means the firmware already
   // carries this bootloader, which is fine; firmware bytes in the boot section where the bootloader has none are not.
   const notes: string[] = [];
-  if (firmware.image.endAddress > identity.bootStart) {
-    const top = firmware.image.slice(identity.bootStart, part.flash.size);
+  // A bootloader with code below its boot section (LUFA mass storage) claims that code's flash too.
+  const floor = identity.auxStart ?? identity.bootStart;
+  const claimed = identity.auxStart === undefined ? `the ${formatBytes(identity.bootSize)} boot section at ${hexAddr(identity.bootStart)}` : `the ${formatBytes(part.flash.size - floor)} from ${hexAddr(floor)}`;
+  if (firmware.image.endAddress > floor) {
+    const top = firmware.image.slice(floor, part.flash.size);
     const stray = top.segments.flatMap((s) => {
       for (let i = 0; i < s.data.length; i++) if (bootloader.image.byteAt(s.address + i) === undefined) return [s.address + i];
       return [];
     });
     if (stray.length > 0) {
       throw new IspkitError(
-        `${firmware.name} reaches ${hexAddr(firmware.image.endAddress - 1)}, into the ${formatBytes(identity.bootSize)} boot section at ${hexAddr(identity.bootStart)} that ${bootloader.name} needs (first byte there at ${hexAddr(stray[0]!)})`,
-        { code: 'firmware-too-large', hint: `the application must end below ${hexAddr(identity.bootStart)} (at most ${formatBytes(identity.bootStart)}); build it for a bootloader of this size` },
+        `${firmware.name} reaches ${hexAddr(firmware.image.endAddress - 1)}, into ${claimed} that ${bootloader.name} needs (first byte there at ${hexAddr(stray[0]!)})`,
+        { code: 'firmware-too-large', hint: `the application must end below ${hexAddr(floor)} (at most ${formatBytes(floor)}); build it for a bootloader of this size` },
       );
     }
   }
   const merged = mergeImages([firmware, bootloader]);
-  if (firmware.image.endAddress > identity.bootStart) notes.push(`${firmware.name} already contains ${bootloader.name} (identical bytes in the boot section)`);
+  if (firmware.image.endAddress > floor) notes.push(`${firmware.name} already contains ${bootloader.name} (identical bytes in the boot section)`);
   const summary = [
     `${firmware.name}: ${formatBytes(firmware.image.byteCount)} at ${hexAddr(firmware.image.minAddress)}..${hexAddr(firmware.image.endAddress - 1)}`,
     `${bootloader.name}: ${recognised ? `${recognised.summary} (${identity.summary})` : identity.summary}`,

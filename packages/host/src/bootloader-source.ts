@@ -28,9 +28,9 @@ export async function resolveBootloader(cwd: string, arg: string, dir: string | 
   const entry = bootloaderCatalogue.find((e) => e.id === arg.trim().toLowerCase());
   if (!entry || (await exists(asPath))) return { name: basename(arg), bytes: await readInputBytes(cwd, arg) };
   if (!entry.fileName || !entry.digest) {
-    throw new CliError(`"${entry.id}" (${entry.name}) is built from source per keyboard, so there is no file to look up`, {
+    throw new CliError(`"${entry.id}" (${entry.name}) has no single published image, so there is no file to look up`, {
       code: 'bootloader-not-prebuilt',
-      hint: `build it (${sourceText(entry)}) and pass the .hex path to --bootloader`,
+      hint: `${entry.replaceWith ? `flash --bootloader ${entry.replaceWith} in its place, or ` : ''}build it (${sourceText(entry)}) and pass the .hex path to --bootloader`,
     });
   }
   if (!dir) {

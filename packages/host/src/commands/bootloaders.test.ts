@@ -15,6 +15,9 @@ describe('ispkit bootloaders', () => {
     expect(r.stdout).toContain('  get it: github.com/sparkfun/Arduino_Boards (commit b2ccf64208), sparkfun/avr/bootloaders/caterina/Caterina-promicro16.hex');
     expect(r.stdout).toContain('  sha256 of its flash bytes 7000..7FF9: f1c0eb77cd7532abc2c532fcd1bbf8646326ac80c239080b7bf5b77d6691101f');
     expect(r.stdout).toMatch(/nanoboot\n  nanoBoot \(HID, 512 B\): ATmega32U4, 512 B boot section/);
+    expect(r.stdout).toMatch(/lufa-ms\n  LUFA Mass Storage \(6 KB build[^\n]*: ATmega32U4, 4 KB boot section \+ 2 KB below it, USB 03EB:2045\n  fuses: --fuses lufa-ms \(low 5E high D8 ext F3\)/);
+    expect(r.stdout).toMatch(/lufa-ms-8k\n[^\n]*4 KB boot section \+ 4 KB below it/);
+    expect(r.stdout).toMatch(/elite-c\n[^\n]*\n  fuses: --fuses atmel-dfu[^\n]*\n  get it: [^\n]*; to flash one: --bootloader atmel-dfu-32u4/);
   });
 
   test('--dir says which files are there and whether their bytes are the catalogued ones', async () => {
@@ -51,6 +54,16 @@ describe('flash --bootloader <catalogue name>', () => {
   test('a bootloader built from source has no file to look up', async () => {
     const r = await runCli(['flash', 'app.hex', '--bootloader', 'qmk-dfu', '--bootloader-dir', '.'], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^ispkit: error: "qmk-dfu" \(QMK DFU \(LUFA DFU built by QMK\)\) is built from source per keyboard/);
+    expect(r.stderr).toMatch(/^ispkit: error: "qmk-dfu" \(QMK DFU \(LUFA DFU built by QMK\)\) has no single published image/);
+    expect(r.stderr).not.toMatch(/in its place/);
+  });
+
+  test('an entry without a file of its own names the image to flash in its place', async () => {
+    for (const id of ['elite-c', 'lufa-ms']) {
+      const r = await runCli(['flash', 'app.hex', '--bootloader', id, '--bootloader-dir', '.'], dir);
+      expect(r.code, id).toBe(1);
+      expect(r.stderr, id).toMatch(new RegExp(`^ispkit: error: "${id}" .* has no single published image`));
+      expect(r.stderr, id).toMatch(/flash --bootloader atmel-dfu-32u4 in its place/);
+    }
   });
 });

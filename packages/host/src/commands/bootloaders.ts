@@ -24,11 +24,12 @@ export const bootloadersCommand: CliCommand = {
             const usb = e.usb.map((u) => `${hex4(u.vid)}:${hex4(u.pid)}`).join(', ') || 'none';
             rows.push({ ...e, fuses: preset.fuses, ...(state ? { file: state } : {}) });
             lines.push(`${e.id}${state ? `  [${state === 'ok' ? 'in folder' : state}]` : ''}`);
-            lines.push(`  ${e.name}: ${getPart(e.part).name}, ${e.bootSize >= 1024 ? `${e.bootSize / 1024} KB` : `${e.bootSize} B`} boot section, USB ${usb}`);
+            const aux = preset.auxBelow ? ` + ${preset.auxBelow / 1024} KB below it` : '';
+            lines.push(`  ${e.name}: ${getPart(e.part).name}, ${e.bootSize >= 1024 ? `${e.bootSize / 1024} KB` : `${e.bootSize} B`} boot section${aux}, USB ${usb}`);
             lines.push(
               `  fuses: --fuses ${e.preset} (low ${preset.fuses.low.toString(16).toUpperCase()} high ${preset.fuses.high.toString(16).toUpperCase()} ext ${preset.fuses.ext.toString(16).toUpperCase()})`,
             );
-            lines.push(`  get it: ${sourceText(e)}${e.fileName ? '' : ' (built from source)'}`);
+            lines.push(`  get it: ${sourceText(e)}${e.fileName ? '' : e.digest ? '' : ' (built from source)'}${e.replaceWith ? `; to flash one: --bootloader ${e.replaceWith}` : ''}`);
             if (e.digest) lines.push(`  sha256 of its flash bytes ${hex4(e.digest.start)}..${hex4(e.digest.end - 1)}: ${e.digest.sha256}`);
             if (e.note) lines.push(`  note: ${e.note}`);
           }

@@ -67,7 +67,7 @@ export function setupChoose(): () => Choice {
         const bl = parseBootloaderFile(bootloader, part);
         const merged = planMerge(part, fw, bl);
         for (const l of merged.summary) log.line(l);
-        const fitting = bootloaderPresets.filter((p) => p.part === part.id && p.region.start === merged.bootloader.bootStart);
+        const fitting = merged.bootloader.presets; // this part's presets for exactly this section (and code below it)
         if (!presetTouched) {
           if (fitting.length === 1) {
             preset.value = fitting[0]!.id;
