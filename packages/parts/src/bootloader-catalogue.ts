@@ -59,12 +59,28 @@ const sparkfun = (path: string): CatalogueSource => ({
   path,
   commit: 'b2ccf64208ea990ce764fd60b109931296ad1350',
 });
-const lufaMs: CatalogueSource = {
-  repo: 'abcminiuser/lufa',
-  path: 'Bootloaders/MassStorage (make with MCU = atmega32u4, F_CPU of the board, BOOT_SECTION_SIZE_KB = 4)',
-};
-const lufaMsNote =
-  "QMK keeps it only for boards that ship with it and warns it is prone to bricking. Its USB drive takes FLASH.BIN. To leave it for good: flash atmel-dfu-32u4 with --fuses atmel-dfu and build the keyboard's firmware with BOOTLOADER = atmel-dfu";
+/** LUFA's mass-storage bootloader (QMK `lufa-ms`), built per board; see the lufa-ms presets for its layout. */
+function lufaMsEntry(kb: 6 | 8, boards: readonly string[]): CatalogueEntry {
+  const floor = 0x8000 - kb * 1024;
+  return {
+    id: kb === 6 ? 'lufa-ms' : 'lufa-ms-8k',
+    name: kb === 6 ? 'LUFA Mass Storage (6 KB build, QMK lufa-ms with BOOTLOADER_SIZE 6144)' : 'LUFA Mass Storage (8 KB build, QMK lufa-ms default since 2021)',
+    part: 'atmega32u4',
+    bootSize: 4096,
+    preset: kb === 6 ? 'lufa-ms' : 'lufa-ms-8k',
+    usb: [{ vid: 0x03eb, pid: 0x2045, note: 'LUFA Mass Storage bootloader' }],
+    boards,
+    source: {
+      repo: 'abcminiuser/lufa',
+      path: 'Bootloaders/MassStorage (make with MCU = atmega32u4, F_CPU of the board, BOOT_SECTION_SIZE_KB = 4)',
+    },
+    note:
+      `4 KB boot section plus ${kb - 4} KB below it at 0x${floor.toString(16).toUpperCase()} (LUFA's AUX section): applications end below it. ` +
+      'QMK keeps it only for boards that ship with it and warns it is prone to bricking. Its USB drive takes FLASH.BIN. To leave it for ' +
+      "good: flash atmel-dfu-32u4 with --fuses atmel-dfu and build the keyboard's firmware with BOOTLOADER = atmel-dfu",
+    replaceWith: 'atmel-dfu-32u4',
+  };
+}
 
 const adafruit = (path: string): CatalogueSource => ({
   repo: 'adafruit/Adafruit_Arduino_Boards',
@@ -248,30 +264,8 @@ export const bootloaderCatalogue: readonly CatalogueEntry[] = [
     source: { repo: 'volium/nanoBoot', path: 'nanoBoot.S (README: fuses, 512 B at 0x7E00)' },
     note: 'built from source; the README gives fuses FF (or 7F) / D6 / C7',
   },
-  {
-    id: 'lufa-ms',
-    name: 'LUFA Mass Storage (6 KB build, QMK lufa-ms with BOOTLOADER_SIZE 6144)',
-    part: 'atmega32u4',
-    bootSize: 4096,
-    preset: 'lufa-ms',
-    usb: [{ vid: 0x03eb, pid: 0x2045, note: 'LUFA Mass Storage bootloader' }],
-    boards: ['KBDfans boards (KBD67 MkII RGB, KBD75 RGB, DZ65RGB)', 'TADA68'],
-    source: lufaMs,
-    note: `4 KB boot section plus 2 KB below it at 0x6800 (LUFA's AUX section): applications end below 0x6800. ${lufaMsNote}`,
-    replaceWith: 'atmel-dfu-32u4',
-  },
-  {
-    id: 'lufa-ms-8k',
-    name: 'LUFA Mass Storage (8 KB build, QMK lufa-ms default since 2021)',
-    part: 'atmega32u4',
-    bootSize: 4096,
-    preset: 'lufa-ms-8k',
-    usb: [{ vid: 0x03eb, pid: 0x2045, note: 'LUFA Mass Storage bootloader' }],
-    boards: ['boards built with BOOTLOADER = lufa-ms and no BOOTLOADER_SIZE'],
-    source: lufaMs,
-    note: `4 KB boot section plus 4 KB below it at 0x6000: applications end below 0x6000. ${lufaMsNote}`,
-    replaceWith: 'atmel-dfu-32u4',
-  },
+  lufaMsEntry(6, ['KBDfans boards (KBD67 MkII RGB, KBD75 RGB, DZ65RGB)', 'TADA68']),
+  lufaMsEntry(8, ['boards built with BOOTLOADER = lufa-ms and no BOOTLOADER_SIZE']),
   {
     id: 'elite-c',
     name: "Elite-C's DFU bootloader",

@@ -35,6 +35,32 @@ export interface BootloaderPreset {
 
 const qmkGuide = "QMK's ISP flashing guide";
 
+/**
+ * LUFA's mass-storage bootloader on a 32 KB part (QMK `lufa-ms`): 6 KB builds (BOOTLOADER_SIZE 6144), and 8 KB
+ * ones since LUFA grew it in 2021 (QMK's default since). Either way the fuses set the largest, 4 KB boot section and
+ * the rest sits below it. The fuses are derived, not published by the boards' makers: LUFA's makefile needs the
+ * boot section to be the 4 KB it was built for, and its Application_Jump_Check enters the bootloader at reset via
+ * BOOTRST (a RESET-button press opens the drive) or HWBE; clock and BOD stay as Atmel's factory setting, JTAG off.
+ */
+function lufaMassStorage(kb: 6 | 8): BootloaderPreset {
+  return {
+    id: kb === 6 ? 'lufa-ms' : 'lufa-ms-8k',
+    name: `LUFA Mass Storage (${kb} KB)`,
+    part: 'atmega32u4',
+    fuses: { low: 0x5e, high: 0xd8, ext: 0xf3 },
+    alternatives: [{ fuses: { low: 0x5e, high: 0x99, ext: 0xf3 }, note: 'HWBE entry instead of BOOTRST (LUFA supports both): reset starts it only with HWB (PE2) held low' }],
+    fusesVerified: false,
+    fuseNote: `derived from LUFA's MassStorage makefile and entry code, not published by the boards' makers: 4 KB boot section with ${kb - 4} KB more below it, BOOTRST programmed, JTAG off, factory clock and BOD`,
+    region: { start: 0x7000, size: 0x1000 },
+    auxBelow: (kb - 4) * 1024,
+    usb: [{ vid: 0x03eb, pid: 0x2045, note: 'LUFA Mass Storage bootloader (a USB drive holding FLASH.BIN)' }],
+    description:
+      kb === 6
+        ? "LUFA's drag-and-drop USB-drive bootloader (QMK `lufa-ms` with BOOTLOADER_SIZE 6144), as KBDfans ships it"
+        : "the 8 KB build of LUFA's USB-drive bootloader (QMK `lufa-ms` without BOOTLOADER_SIZE, since 2021)",
+  };
+}
+
 export const bootloaderPresets: readonly BootloaderPreset[] = [
   {
     id: 'atmel-dfu',
@@ -136,38 +162,8 @@ export const bootloaderPresets: readonly BootloaderPreset[] = [
     usb: [{ vid: 0x03eb, pid: 0x2067, note: 'LUFA HID bootloader ids' }],
     description: 'a 512-byte LUFA-derived HID bootloader (hid_bootloader_cli, QMK Toolbox)',
   },
-  {
-    id: 'lufa-ms',
-    name: 'LUFA Mass Storage (6 KB)',
-    part: 'atmega32u4',
-    fuses: { low: 0x5e, high: 0xd8, ext: 0xf3 },
-    alternatives: [{ fuses: { low: 0x5e, high: 0x99, ext: 0xf3 }, note: 'HWBE entry instead of BOOTRST (LUFA supports both): reset starts it only with HWB (PE2) held low' }],
-    fusesVerified: false,
-    fuseNote:
-      "derived, not published by the boards' makers: LUFA's MassStorage makefile needs the fuses' boot section to be " +
-      'the 4 KB it was built for (2 KB more sit below it) and its Application_Jump_Check enters the bootloader at reset ' +
-      'via BOOTRST (a RESET-button press opens the drive) or HWBE; clock and BOD as the factory Atmel DFU setting, JTAG off',
-    region: { start: 0x7000, size: 0x1000 },
-    auxBelow: 0x800,
-    usb: [{ vid: 0x03eb, pid: 0x2045, note: 'LUFA Mass Storage bootloader (a USB drive holding FLASH.BIN)' }],
-    description: "LUFA's drag-and-drop USB-drive bootloader (QMK `lufa-ms`, BOOTLOADER_SIZE 6144), as KBDfans ships",
-  },
-  {
-    id: 'lufa-ms-8k',
-    name: 'LUFA Mass Storage (8 KB)',
-    part: 'atmega32u4',
-    fuses: { low: 0x5e, high: 0xd8, ext: 0xf3 },
-    alternatives: [{ fuses: { low: 0x5e, high: 0x99, ext: 0xf3 }, note: 'HWBE entry instead of BOOTRST (LUFA supports both): reset starts it only with HWB (PE2) held low' }],
-    fusesVerified: false,
-    fuseNote:
-      "derived, not published by the boards' makers: newer LUFA grew the mass-storage bootloader to 8 KB on 32 KB parts " +
-      "(QMK's lufa-ms default BOOTLOADER_SIZE 8192): the fuses' boot section is still 4 KB, 4 KB more sit below it; entry " +
-      'and clock as for lufa-ms',
-    region: { start: 0x7000, size: 0x1000 },
-    auxBelow: 0x1000,
-    usb: [{ vid: 0x03eb, pid: 0x2045, note: 'LUFA Mass Storage bootloader (a USB drive holding FLASH.BIN)' }],
-    description: "the 8 KB build of LUFA's USB-drive bootloader (QMK `lufa-ms` since 2021)",
-  },
+  lufaMassStorage(6),
+  lufaMassStorage(8),
   {
     id: 'halfkay',
     name: 'HalfKay (Teensy 2.0)',
