@@ -158,6 +158,17 @@ describe("LUFA's mass-storage bootloader: code below its boot section", () => {
     expect([id.auxStart, id.hasApplication, id.presets[0]?.id]).toEqual([0x6800, false, 'lufa-ms']);
   });
 
+  test("as a real 8 KB build lays it out (LUFA head, avr-gcc 5.4, -mrelax): 4-byte trampoline at 0x6000, code from 0x6010, rjmp vectors at 0x7000, API tables at the top; one 0xFF-filled block", () => {
+    const boot = code(0xbe8, 5);
+    for (let k = 0; k < 43; k++) boot.set([0x55 + k, 0xc0, 0x00, 0x00], 4 * k); // rjmp + nop per vector
+    boot.set(deviceDescriptor(0x03eb, 0x2045), 0xbd6);
+    const parts = image([0x6000, new Uint8Array([0x0c, 0x94, 0x00, 0x38])], [0x6010, code(0xa32, 9)], [0x7000, boot], [0x7fa0, code(0x18, 2)], [0x7fe0, code(0x20, 4)]);
+    for (const img of [parts, MemoryImage.fromSegments([{ address: 0x6000, data: parts.read(0x6000, 0x2000) }])]) {
+      const id = identifyBootloader(img, atmega32u4)!;
+      expect([id.bootStart, id.auxStart, id.hasApplication, id.entryAtBootStart, id.presets.map((p) => p.id)]).toEqual([0x7000, 0x6000, false, true, ['lufa-ms-8k']]);
+    }
+  });
+
   test('merged below an application: the application ends at the aux start', () => {
     const id = identifyBootloader(image([0, code(0x4000, 11)], ...lufaMs(0x800)), atmega32u4)!;
     expect([id.auxStart, id.hasApplication]).toEqual([0x6800, true]);

@@ -87,12 +87,14 @@ export function identifyBootloader(image: ImageLike, part: Part): BootloaderIden
     const s = segments.find((x) => address >= x.address && address < x.address + x.data.length);
     return s?.data[address - s.address];
   };
-  // A bootloader starts with its own interrupt vector table: a run of `jmp` (0x940C) words. That is how a
-  // bootloader merged right after an application that fills flash up to the section start is told apart.
+  // A bootloader starts with its own interrupt vector table: a run of 4-byte vectors, each a `jmp` (0x940C) or,
+  // when the linker relaxed it (LUFA's builds), an `rjmp` (0xCxxx) followed by a `nop`. That is how a bootloader
+  // merged right after an application that fills flash up to the section start is told apart.
+  const vectorAt = (a: number) =>
+    (byteAt(a) === 0x0c && byteAt(a + 1) === 0x94) ||
+    (((byteAt(a + 1) ?? 0) & 0xf0) === 0xc0 && byteAt(a + 2) === 0x00 && byteAt(a + 3) === 0x00);
   const vectorTableAt = (start: number) => {
-    for (let k = 0; k < VECTOR_RUN; k++) {
-      if (byteAt(start + 4 * k) !== 0x0c || byteAt(start + 4 * k + 1) !== 0x94) return false;
-    }
+    for (let k = 0; k < VECTOR_RUN; k++) if (!vectorAt(start + 4 * k)) return false;
     return true;
   };
   const sections = [...part.bootSections].sort((a, b) => a.size - b.size);
