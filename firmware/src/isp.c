@@ -16,6 +16,7 @@
 
 static bool isp_is_active;
 static uint8_t isp_error;
+static uint8_t isp_echo; /* third reply byte of the last programming enable sent */
 static bool isp_busy_stuck; /* the last RDY/BSY wait timed out: the target may still be busy */
 
 static void isp_reset_drive(bool high)
@@ -113,6 +114,11 @@ uint8_t isp_last_error(void)
 	return isp_error;
 }
 
+uint8_t isp_last_echo(void)
+{
+	return isp_echo;
+}
+
 void isp_set_error(uint8_t error)
 {
 	isp_error = error;
@@ -144,6 +150,7 @@ bool isp_enter(void)
 		isp_spi_put(ISP_PROGRAM_ENABLE_1);
 		uint8_t echo = isp_spi_transfer(ISP_PROGRAM_ENABLE_2);
 		(void)isp_spi_transfer(ISP_PROGRAM_ENABLE_3);
+		isp_echo = echo;
 		if (echo == ISP_PROGRAM_ENABLE_1) {
 			isp_is_active = true;
 			isp_busy_stuck = false;

@@ -48,6 +48,8 @@ bool isp_enter(void);
 void isp_leave(void);
 bool isp_active(void);
 uint8_t isp_last_error(void);
+/* The third reply byte of the last programming enable sent (0x53 when it was accepted; 0 before any). */
+uint8_t isp_last_echo(void);
 void isp_set_error(uint8_t error);
 
 /* One 4-byte instruction; returns the 4th reply byte. Polls RDY/BSY after instructions that write. */

@@ -7,6 +7,7 @@
 #include "cdc_acm.h"
 #include "clock.h"
 #include "isp.h"
+#include "isp_lines.h"
 #include "isp_spi.h"
 #include "led.h"
 #include "stk500.h"
@@ -19,7 +20,7 @@
 _Static_assert(STK500_MAX_BLOCK + 5U <= CDC_ACM_RX_SIZE - 1U, "a whole STK_PROG_PAGE must fit the receive ring");
 _Static_assert(STK500_MAX_BLOCK % 64U == 0 && STK500_MAX_BLOCK / 64U <= 255U, "max block is reported in 64-byte units");
 
-/* Values reported by STK_GET_PARAMETER that never change. Unknown parameters read 0, as in ArduinoISP. */
+/* Values reported by STK_GET_PARAMETER that never change. Unknown parameters read 0 (STK_OK), as in ArduinoISP. */
 struct stk500_param {
 	uint8_t id;
 	uint8_t value;
@@ -120,6 +121,10 @@ static uint8_t stk500_param_value(uint8_t id)
 		return isp_spi_duration();
 	if (id == ISPKIT_LAST_ERROR)
 		return isp_last_error();
+	if (id == ISPKIT_LAST_ECHO)
+		return isp_last_echo();
+	if (id == ISPKIT_LINES)
+		return isp_active() ? ISPKIT_LINE_NOT_MEASURED : isp_lines_measure();
 	for (uint8_t i = 0; i < sizeof(stk500_params) / sizeof(stk500_params[0]); i++)
 		if (pgm_read_byte(&stk500_params[i].id) == id)
 			return pgm_read_byte(&stk500_params[i].value);

@@ -24,16 +24,19 @@
  *   programming mode. STK_PROG_PAGE / STK_READ_PAGE advance the loaded address past the block.
  * - EEPROM is written in page mode (page size from STK_SET_DEVICE_EXT) instead of byte by byte.
  *
- * ispkit extension (STK_GET_PARAMETER): ISPKIT_EXT_VERSION -> 1; ISPKIT_MAX_BLOCK_64 -> STK500_MAX_BLOCK / 64
+ * ispkit extension (STK_GET_PARAMETER): ISPKIT_EXT_VERSION -> 2; ISPKIT_MAX_BLOCK_64 -> STK500_MAX_BLOCK / 64
  * (STK_PROG_PAGE blocks up to that size, flash pages written as each one completes; STK_READ_PAGE of any
- * length is streamed); ISPKIT_BOARD -> board code; ISPKIT_LAST_ERROR -> enum isp_error.
+ * length is streamed); ISPKIT_BOARD -> board code; ISPKIT_LAST_ERROR -> enum isp_error; since version 2:
+ * ISPKIT_LAST_ECHO -> the target's third reply byte at the last programming enable (isp_last_echo());
+ * ISPKIT_LINES -> ISPKIT_LINE_* bits measured now (isp_lines.h), or ISPKIT_LINE_NOT_MEASURED in programming mode.
+ * Any other parameter reads 0 with STK_OK, as in ArduinoISP (avrdude asks none of these).
  */
 #ifndef STK500_H
 #define STK500_H
 
 #define STK500_MAX_BLOCK 1024U
 #define STK500_PARTIAL_TIMEOUT_MS 300U
-#define STK500_EXT_VERSION 1U
+#define STK500_EXT_VERSION 2U
 
 void stk500_init(void);
 void stk500_task(void);

@@ -1,4 +1,4 @@
-import { ArduinoIspVersion, Cmnd, IspkitParm, Memtype, Parm, Resp } from '@ispkit/stk500';
+import { ArduinoIspVersion, Cmnd, IspkitLine, IspkitParm, Memtype, Parm, Resp } from '@ispkit/stk500';
 
 /** The serial-programming instructions the firmware issues itself (everything else goes through `V`). */
 export const firmwareIspOps = [
@@ -60,6 +60,9 @@ export function generateProtocolHeader(opts: ProtocolHeaderOptions): string {
   L.push('');
   L.push('/* ispkit extension parameters (STK_GET_PARAMETER). */');
   L.push(...defines('', IspkitParm));
+  L.push('');
+  L.push('/* Bits of the ISPKIT_LINES answer. */');
+  L.push(...defines('ISPKIT_LINE_', IspkitLine));
   L.push('');
   L.push('/* Versions reported like ArduinoISP 1.18. */');
   L.push(`#define STK_VERSION_HW ${ArduinoIspVersion.HW}`);

@@ -81,7 +81,10 @@ export const Memtype = {
  * identifies an ispkit programmer.
  */
 export const IspkitParm = {
-  /** Extension protocol version (1). 0 = not an ispkit programmer. */
+  /**
+   * Extension protocol version. 0 = not an ispkit programmer; 1 = the parameters up to ISPKIT_LAST_ERROR;
+   * 2 adds ISPKIT_LAST_ECHO and ISPKIT_LINES.
+   */
   ISPKIT_EXT_VERSION: 0xe0,
   /** Largest STK_PROG_PAGE / STK_READ_PAGE block in bytes, divided by 64 (low byte). */
   ISPKIT_MAX_BLOCK_64: 0xe1,
@@ -89,6 +92,32 @@ export const IspkitParm = {
   ISPKIT_BOARD: 0xe2,
   /** Reason the last STK_ENTER_PROGMODE failed: 0 none, 1 no echo (no target / wrong wiring / SCK too fast). */
   ISPKIT_LAST_ERROR: 0xe3,
+  /**
+   * (v2) The byte the target sent in the echo position (third byte of `AC 53 00 00`) at the last programming
+   * enable attempt: 53 when it entered; after a failed STK_ENTER_PROGMODE, 00 (nothing drives MISO high: an
+   * unpowered target, or SCK and MOSI swapped), FF (MISO floats: MISO or RESET not connected) or another byte.
+   */
+  ISPKIT_LAST_ECHO: 0xe4,
+  /**
+   * (v2) Raw ISP line levels (bits in IspkitLine), measured when asked, outside programming mode only: the target
+   * is held in reset, SCK/MOSI/MISO read with the programmer's pull-ups, RESET read after it is released.
+   * Reading it resets the keyboard (as programming enable does); the lines end released, as before.
+   */
+  ISPKIT_LINES: 0xe5,
+} as const;
+
+/** Bits of the ISPKIT_LINES answer (1 = the line read high). */
+export const IspkitLine = {
+  /** SCK high with the programmer's pull-up while the target is held in reset. */
+  SCK: 0x01,
+  /** MOSI high, likewise. */
+  MOSI: 0x02,
+  /** MISO high, likewise. */
+  MISO: 0x04,
+  /** RESET rose by itself within 100 µs of being released (no programmer pull-up: only the target's lifts it). */
+  RESET: 0x08,
+  /** Not measured: the programmer was in programming mode (all other bits 0). */
+  NOT_MEASURED: 0x80,
 } as const;
 
 /** What ArduinoISP 1.18 reports; ispkit reports the same versions so avrdude takes its ArduinoISP paths. */

@@ -31,7 +31,7 @@ describe('ispkit doctor with our firmware', () => {
   test('a good wiring: ok, exit 0, the programmer, its RESET pin and the wiring table', async () => {
     const r = await doctor({ board: 'teensy2' });
     expect([r.code, r.id]).toEqual([0, 'ok']);
-    expect(r.stdout).toContain("ok   programmer: ispkit programmer (extension v1, STK500v1 1.18, blocks of 1024 B); board Teensy 2.0, drives the keyboard's RESET from B0, 5 V");
+    expect(r.stdout).toContain("ok   programmer: ispkit programmer (extension v2, STK500v1 1.18, blocks of 1024 B); board Teensy 2.0, drives the keyboard's RESET from B0, 5 V");
     expect(r.stdout).toContain('ok   target: the wiring works: ATmega32U4, signature 1E 95 87, fuses 5E 99 F3');
     expect(r.stdout).toContain('  Teensy 2.0: B0 → RESET, B1 → SCK, B2 → MOSI, B3 → MISO, 5V → VCC, GND → GND');
   }, 2 * MINUTE);
