@@ -35,6 +35,8 @@ void results_stats(json_out_t *j, const results_source_t *src)
 	json_out_bool(j, "progEnabled", ts.prog_enabled);
 	if (src->leds)
 		led_watch_json(src->leds, j);
+	if (src->lines)
+		isp_lines_json(src->lines, j);
 }
 
 int results_dump_flash(const results_source_t *src, const char *path, char *err, size_t err_len)

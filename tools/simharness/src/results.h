@@ -3,6 +3,7 @@
 #define RESULTS_H
 #include <stddef.h>
 
+#include "isp_lines.h"
 #include "isp_target.h"
 #include "json_out.h"
 #include "led_watch.h"
@@ -17,9 +18,10 @@ typedef struct results_source {
 	usb_host_t *usb;
 	uint32_t flash_size, eeprom_size;
 	const led_watch_t *leds;
+	const isp_lines_t *lines;
 } results_source_t;
 
-/* Appends simSeconds, cycles, spiBytes, pageWrites, usbBytesOut/In, violations, fuses, lock, progEnabled, leds. */
+/* Appends simSeconds, cycles, spiBytes, pageWrites, usbBytesOut/In, violations, fuses, lock, progEnabled, leds, ispLines. */
 void results_stats(json_out_t *j, const results_source_t *src);
 int results_dump_flash(const results_source_t *src, const char *path, char *err, size_t err_len);
 int results_dump_eeprom(const results_source_t *src, const char *path, char *err, size_t err_len);

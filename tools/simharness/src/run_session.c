@@ -28,6 +28,7 @@
 #include "bootloader_watch.h"
 #include "control.h"
 #include "hex_file.h"
+#include "isp_lines.h"
 #include "isp_target.h"
 #include "json_out.h"
 #include "led_watch.h"
@@ -51,6 +52,7 @@ typedef struct run_session {
 	avr_t *avr;
 	spi_timing_t *spi;
 	isp_target_t *target;
+	isp_lines_t *lines;
 	usb_host_t *usb;
 	led_watch_t *leds;
 	pty_bridge_t *pty;
@@ -468,6 +470,7 @@ int run_session(const cli_config_t *cfg, FILE *out)
 	faults_t faults = cfg->faults;
 	if (!(s.spi = spi_timing_attach(s.avr, err, sizeof err)) ||
 	    !(s.target = isp_target_attach(s.avr, s.spi, &tc, &faults, err, sizeof err)) ||
+	    !(s.lines = isp_lines_attach(s.avr, cfg->reset_port, cfg->reset_bit, &faults, err, sizeof err)) ||
 	    !(s.usb = usb_host_attach(s.avr, &line, err, sizeof err))) {
 		fprintf(stderr, "simharness: %s\n", err);
 		return 2;
@@ -480,7 +483,7 @@ int run_session(const cli_config_t *cfg, FILE *out)
 	signature_row_attach(s.avr, cfg->usb_serial);
 	s.watch = bootloader_watch_attach(s.avr, cfg->bootloaders, cfg->bootloader_count);
 	s.leds = led_watch_attach(s.avr, s.usb, cfg->leds, cfg->led_count);
-	s.results = (results_source_t){ s.avr, s.spi, s.target, s.usb, cfg->flash_size, cfg->eeprom_size, s.leds };
+	s.results = (results_source_t){ s.avr, s.spi, s.target, s.usb, cfg->flash_size, cfg->eeprom_size, s.leds, s.lines };
 	if (run_session_load_target(&s))
 		return 2;
 	if (!(s.pty = pty_bridge_open(cfg->link, err, sizeof err))) {
