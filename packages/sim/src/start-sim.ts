@@ -97,6 +97,11 @@ export interface SimStats {
   targetWrites: { page: number; eeprom: number; erase: number; fuseLock: number };
   /** The programmer board's LEDs by role (status, activity), from the board table's pins and polarity. */
   leds: Record<string, LedState>;
+  /**
+   * The programmer's four ISP lines as 4-bit masks (bit 0 SCK, 1 MOSI, 2 MISO, 3 RESET, as in ISPKIT_LINES): which
+   * are outputs (DDR), which have their PORT bit set (driven high, or the pull-up on), and their levels now.
+   */
+  ispLines: { ddr: number; port: number; level: number };
   [extra: string]: unknown;
 }
 

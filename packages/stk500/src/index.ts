@@ -15,7 +15,17 @@ export {
   type Stk500ErrorCode,
 } from './errors.js';
 export { Stk500Client, commandName, type DeviceParams, type Stk500ClientOptions, type TraceEvent } from './stk500-client.js';
-export { probeProgrammer, describeProgrammer, ARDUINOISP_MAX_BLOCK, type ProgrammerInfo } from './programmer-info.js';
+export {
+  probeProgrammer,
+  describeProgrammer,
+  decodeIspLines,
+  readEnableFailure,
+  reportsLineLevels,
+  ARDUINOISP_MAX_BLOCK,
+  type EnableFailureFacts,
+  type IspLineLevels,
+  type ProgrammerInfo,
+} from './programmer-info.js';
 export type { FuseName, FuseValues, IspInstruction, IspTarget } from './isp-target.js';
 export { IspSession, TransferError, isNoTargetSignature, type IspSessionOptions, type Progress } from './isp-session.js';
 export { planBlocks, planReads, type Block } from './block-plan.js';

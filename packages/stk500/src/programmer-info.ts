@@ -1,4 +1,4 @@
-import { ArduinoIspVersion, IspkitParm, Parm } from './constants.js';
+import { ArduinoIspVersion, IspkitLine, IspkitParm, Parm } from './constants.js';
 import type { Stk500Client } from './stk500-client.js';
 
 /** What a programmer can do, learned at sign-on. Quirks of a programmer family live here, not in protocol code. */
@@ -77,4 +77,52 @@ export function describeProgrammer(info: ProgrammerInfo): string {
   if (info.kind === 'ispkit') return `ispkit programmer (extension v${info.extVersion}, STK500v1 ${version}, blocks of ${info.maxBlock} B)`;
   const stock = info.swMajor === ArduinoIspVersion.SW_MAJOR && info.swMinor === ArduinoIspVersion.SW_MINOR;
   return `${stock ? 'ArduinoISP' : 'STK500v1 programmer'} (sign-on "${info.signOn}", version ${version}, blocks of ${info.maxBlock} B)`;
+}
+
+/** The ISPKIT_LINES answer (extension v2), decoded: which ISP lines read high. */
+export interface IspLineLevels {
+  /** SCK read high with the programmer's pull-up while the target was held in reset. */
+  sck: boolean;
+  /** MOSI, likewise. */
+  mosi: boolean;
+  /** MISO, likewise. */
+  miso: boolean;
+  /** RESET rose by itself once released: something (the target's pull-up) is wired to it. */
+  resetRises: boolean;
+}
+
+/** Decodes an ISPKIT_LINES byte; undefined when the programmer did not measure (it was in programming mode). */
+export function decodeIspLines(value: number): IspLineLevels | undefined {
+  if (value & IspkitLine.NOT_MEASURED) return undefined;
+  return {
+    sck: (value & IspkitLine.SCK) !== 0,
+    mosi: (value & IspkitLine.MOSI) !== 0,
+    miso: (value & IspkitLine.MISO) !== 0,
+    resetRises: (value & IspkitLine.RESET) !== 0,
+  };
+}
+
+/** What an ispkit programmer (extension v2) tells about the programming enable it just refused. */
+export interface EnableFailureFacts {
+  /** Third reply byte of the last `AC 53 00 00` (53 in sync): 00, FF or another byte. */
+  echo: number;
+  /** The ISP lines measured with the target held in reset; undefined if the programmer was still in programming mode. */
+  lines: IspLineLevels | undefined;
+}
+
+/** Whether the programmer reports the programming-enable echo and the ISP line levels (ispkit extension v2). */
+export function reportsLineLevels(info: ProgrammerInfo): boolean {
+  return info.kind === 'ispkit' && info.extVersion >= 2;
+}
+
+/**
+ * After STK_ENTER_PROGMODE failed: the echo byte and the raw line levels, or undefined when the programmer does
+ * not report them (stock ArduinoISP, ispkit extension v1: those parameters would read 0). Reading the lines holds
+ * the target in reset for about 120 µs (it restarts, as after programming enable).
+ */
+export async function readEnableFailure(client: Stk500Client, info: ProgrammerInfo): Promise<EnableFailureFacts | undefined> {
+  if (!reportsLineLevels(info)) return undefined;
+  const echo = await client.getParameter(IspkitParm.ISPKIT_LAST_ECHO);
+  const lines = decodeIspLines(await client.getParameter(IspkitParm.ISPKIT_LINES));
+  return { echo, lines };
 }

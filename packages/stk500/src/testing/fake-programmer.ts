@@ -1,4 +1,4 @@
-import { ArduinoIspVersion, Cmnd, IspkitParm, Memtype, Parm, Resp } from '../constants.js';
+import { ArduinoIspVersion, Cmnd, IspkitLine, IspkitParm, Memtype, Parm, Resp } from '../constants.js';
 import { ispkitSckHz } from '../sck.js';
 import { FakeTarget, type FakeTargetOptions } from './fake-target.js';
 import { MemoryStream } from './memory-stream.js';
@@ -10,6 +10,10 @@ export interface FakeProgrammerOptions {
    * EEPROM address doubled, 256-byte buffer, fixed delays).
    */
   flavor?: 'ispkit' | 'arduinoisp';
+  /** ispkit: extension version reported. Default 1; 2 adds ISPKIT_LAST_ECHO and ISPKIT_LINES. */
+  extVersion?: 1 | 2;
+  /** ispkit v2: the ISPKIT_LINES answer outside programming mode (IspkitLine bits). Default all four high (0x0F). */
+  lines?: number;
   /** ispkit: largest block in bytes (multiple of 64). Default 1024. */
   maxBlock?: number;
   /** ispkit: initial SCK duration. Default 4 (250 kHz: the firmware's default, safe for a factory CKDIV8 target). */
@@ -78,6 +82,9 @@ export class FakeProgrammer {
   };
   sckDuration: number;
   private readonly maxBlock: number;
+  private readonly extVersion: number;
+  private readonly lines: number;
+  private lastEcho = 0;
   private readonly options: FakeProgrammerOptions;
   private input: number[] = [];
   private here = 0;
@@ -90,6 +97,8 @@ export class FakeProgrammer {
     this.options = options;
     this.flavor = options.flavor ?? 'ispkit';
     this.maxBlock = this.flavor === 'ispkit' ? (options.maxBlock ?? 1024) : 256;
+    this.extVersion = options.extVersion ?? 1;
+    this.lines = options.lines ?? 0x0f;
     this.sckDuration = options.sckDuration ?? 4;
     this.target = options.target instanceof FakeTarget ? options.target : new FakeTarget(options.target);
     this.stream = new MemoryStream((bytes) => this.receive(bytes));
@@ -258,7 +267,12 @@ export class FakeProgrammer {
     if (this.flavor !== 'ispkit') return 0;
     switch (p) {
       case IspkitParm.ISPKIT_EXT_VERSION:
-        return 1;
+        return this.extVersion;
+      case IspkitParm.ISPKIT_LAST_ECHO:
+        return this.extVersion >= 2 ? this.lastEcho : 0;
+      case IspkitParm.ISPKIT_LINES:
+        if (this.extVersion < 2) return 0;
+        return this.inProgmode ? IspkitLine.NOT_MEASURED : this.lines;
       case IspkitParm.ISPKIT_MAX_BLOCK_64:
         return this.maxBlock / 64;
       case Parm.Parm_STK_SCK_DURATION:
@@ -276,6 +290,7 @@ export class FakeProgrammer {
     this.target.setReset(true);
     for (let attempt = 0; attempt < (this.flavor === 'ispkit' ? 4 : 1); attempt++) {
       const echo = this.spi([0xac, 0x53, 0, 0])[2];
+      this.lastEcho = echo ?? 0;
       if (echo === 0x53 || this.flavor === 'arduinoisp') {
         this.inProgmode = true;
         return [Resp.STK_INSYNC, Resp.STK_OK];
