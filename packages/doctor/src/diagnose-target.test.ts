@@ -1,4 +1,4 @@
-import { expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { diagnoseTarget, type SckAttempt } from './diagnose-target.js';
 
 const sig = [0x1e, 0x95, 0x87];
@@ -41,4 +41,52 @@ test('an ispkit programmer that never entered: no answer, wires ranked power, RE
   const d = diagnoseTarget({ programmer: 'ispkit', attempts: [none(250e3), none(125e3)] });
   expect(d.id).toBe('no-answer');
   expect(d.suspects.map((s) => s.split(' ')[0])).toEqual(['VCC/GND:', 'RESET', 'MISO', 'SCK']);
+});
+
+describe('an ispkit programmer with extension v2: the echo byte and the line levels name the wire', () => {
+  const refused = (echo: number, sckHz = 250e3): SckAttempt => ({ ...none(sckHz), enableEcho: echo });
+  const lines = (sck: boolean, mosi: boolean, miso: boolean, resetRises: boolean) => ({ sck, mosi, miso, resetRises });
+  const v2 = (echoes: number[], l: ReturnType<typeof lines>) =>
+    diagnoseTarget({ programmer: 'ispkit', boardVoltage: 5, attempts: echoes.map((e, i) => refused(e, i ? 125e3 : 250e3)), lines: l });
+
+  test('lines low with the pull-ups on: the keyboard is not powered', () => {
+    const d = v2([0x00, 0x00], lines(false, false, false, false));
+    expect([d.id, d.ok, d.suspects.length]).toEqual(['no-power', false, 1]);
+    expect(d.title).toMatch(/^the keyboard is not powered/);
+    expect(d.suspects[0]).toMatch(/^VCC\/GND/);
+    expect(d.evidence).toContain('lines with the keyboard held in reset: SCK low, MOSI low, MISO low (with pull-ups); RESET stays low when released');
+    expect(d.evidence[0]).toContain('the target sent 00 where 53 belongs');
+  });
+
+  test('echo 00 but the lines high and RESET pulled up: SCK and MOSI swapped', () => {
+    const d = v2([0x00, 0x00], lines(true, true, true, true));
+    expect(d.id).toBe('sck-mosi-swapped');
+    expect(d.suspects).toHaveLength(1);
+    expect(d.fix[0]).toMatch(/^swap the SCK and MOSI wires/);
+  });
+
+  test('echo FF and RESET stays low once released: RESET not connected, MISO second', () => {
+    const d = v2([0xff, 0xff], lines(true, true, true, false));
+    expect(d.id).toBe('reset-open');
+    expect(d.suspects.map((s) => s.split(' ')[0])).toEqual(['RESET', 'MISO']);
+  });
+
+  test('echo FF and RESET pulled up by the keyboard: MISO not connected', () => {
+    const d = v2([0xff, 0xff], lines(true, true, true, true));
+    expect(d.id).toBe('miso-open');
+    expect(d.suspects.map((s) => s.split(' ')[0])).toEqual(['MISO']);
+  });
+
+  test('evidence that disagrees keeps the ranked list', () => {
+    expect(v2([0x00, 0xff], lines(true, true, true, true)).id).toBe('no-answer'); // echoes differ between SCKs
+    expect(v2([0x00, 0x00], lines(true, false, true, true)).id).toBe('no-answer'); // one line held low
+    expect(v2([0x00, 0x00], lines(false, false, false, true)).id).toBe('no-answer'); // low lines, yet RESET pulled up
+    expect(v2([0x5a, 0x5a], lines(true, true, true, true)).id).toBe('no-answer'); // neither 00 nor FF
+    expect(v2([0xff, 0xff], lines(false, false, false, false)).id).toBe('no-answer'); // FF can't come from a clamped MISO
+  });
+
+  test('lines are ignored once the target answers', () => {
+    const d = diagnoseTarget({ programmer: 'ispkit', attempts: [at(250e3)], lines: lines(false, false, false, false) });
+    expect(d.id).toBe('ok');
+  });
 });

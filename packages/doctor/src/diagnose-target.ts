@@ -1,21 +1,31 @@
 /**
  * The wiring diagnosis: from what the target answered (programming-enable echo, signature and fuse reads, at one
- * or more SCK speeds), the most likely fault and what to do. Pure: observations in, one diagnosis out.
+ * or more SCK speeds) and, with an ispkit programmer, the raw levels of the ISP lines, the most likely fault and
+ * what to do. Pure: observations in, one diagnosis out.
  *
- * What each fault looks like at the programmer (the simulator's target model behaves the same, faults.h):
- * - target without power (VCC open): its MISO pin is clamped low: everything reads 00;
+ * What each fault looks like at the programmer (the simulator's target and line models behave the same, faults.h):
+ * - target without power (VCC open): its pins' protection diodes clamp MISO, SCK and MOSI to its dead supply:
+ *   everything reads 00, and the lines read low even with the programmer's pull-ups on;
  * - SCK and MOSI swapped: the target is clocked by MOSI and samples SCK, which is low at every MOSI edge, so it
- *   shifts out zeros: everything reads 00, like no power;
- * - MISO open: the programmer's input floats high: everything reads FF;
+ *   shifts out zeros: everything reads 00, like no power, but the lines read high (the pins are powered and
+ *   tri-stated in reset);
+ * - MISO open: the programmer's input floats high: everything reads FF; the lines read high and RESET, released,
+ *   is lifted by the target's pull-up;
  * - RESET open: the target keeps running and never listens; its MISO is an input: everything reads FF, like MISO;
+ *   but nothing lifts the released RESET line;
  * - SCK too fast for the target clock: bits arrive shifted; a slower SCK works;
  * - a 3.3 V programmer powering a target whose fuses run a crystal undivided (16 MHz on keyboards): out of the
  *   chip's speed grade (16 MHz needs 4.5 V), reads come back with flipped bits now and then.
- * An ispkit programmer refuses programming mode when the echo is wrong and reports no bytes, so with it the four
- * "no answer" faults can only be ranked; an ArduinoISP-style programmer (stock sketch, QMK's ISP hex) enters
- * regardless and lets the echo and signature bytes tell 00 from FF.
+ * An ispkit programmer refuses programming mode when the echo is wrong and reports no bytes; since extension v2
+ * it reports the echo byte and the line levels instead (ISPKIT_LAST_ECHO, ISPKIT_LINES), which tell all four "no
+ * answer" faults apart: lines low → power; echo 00, lines high → SCK/MOSI; echo FF, RESET stays low → RESET;
+ * echo FF, RESET rises → MISO. A RESET with a large capacitor (far beyond AVR042's 4.7 nF) would also stay low,
+ * so the RESET diagnosis still names MISO second. Anything else (a v1 programmer, lines that disagree) gets the
+ * ranked list. An ArduinoISP-style programmer (stock sketch, QMK's ISP hex) enters regardless and lets the echo and
+ * signature bytes tell 00 from FF.
  */
 import { formatSignature, parts, type FuseValues } from '@ispkit/parts';
+import type { IspLineLevels } from '@ispkit/stk500';
 
 export interface SckAttempt {
   /** SCK in Hz (approximate). */
@@ -24,6 +34,8 @@ export interface SckAttempt {
   entered: boolean;
   /** 4th reply byte of `AC 53 55 00` sent in programming mode: 55 from a target in sync (ArduinoISP-style only). */
   echo?: number;
+  /** ispkit (extension v2), programming mode refused: third reply byte of the last `AC 53 00 00` (53 in sync). */
+  enableEcho?: number;
   /** Signature reads (each 3 bytes), in order. */
   signatures: number[][];
   /** Fuse reads, in order. */
@@ -37,6 +49,8 @@ export interface TargetObservations {
   boardVoltage?: number;
   /** Attempts, fastest SCK first; the flow stops at the first that gives a steady signature. */
   attempts: SckAttempt[];
+  /** ispkit (extension v2): the ISP lines measured with the target held in reset after the last refusal. */
+  lines?: IspLineLevels;
 }
 
 export type DiagnosisId =
@@ -47,6 +61,10 @@ export type DiagnosisId =
   | 'reads-zero'
   | 'reads-ones'
   | 'no-answer'
+  | 'no-power'
+  | 'sck-mosi-swapped'
+  | 'miso-open'
+  | 'reset-open'
   | 'garbled'
   | 'unknown-chip';
 
@@ -119,9 +137,11 @@ export function diagnoseTarget(obs: TargetObservations): Diagnosis {
     const parts: string[] = [`at SCK ${formatHzShort(a.sckHz)}:`];
     parts.push(a.entered ? 'programming mode entered' : 'no programming-enable echo (AC 53)');
     if (a.echo !== undefined) parts.push(`echo ${hex(a.echo)}${a.echo === 0x55 ? ' (in sync)' : ' (expected 55)'}`);
+    if (a.enableEcho !== undefined) parts.push(`(the target sent ${hex(a.enableEcho)} where 53 belongs)`);
     if (a.signatures.length) parts.push(`signature ${[...new Set(a.signatures.map(sigText))].join(' / ')}`);
     evidence.push(parts.join(' '));
   }
+  if (obs.lines) evidence.push(linesText(obs.lines));
   const first = obs.attempts[0];
   const good = obs.attempts.find((a) => a.entered && a.signatures.length > 0 && allSame(a.signatures) && findPart(a.signatures[0]!));
   const base = { evidence };
@@ -209,7 +229,9 @@ export function diagnoseTarget(obs: TargetObservations): Diagnosis {
     return { ...base, id: 'garbled', ok: false, title: `the target answers garbage (${sigText(sig)})`, suspects: [SWAP, SLOW, 'loose wires'], fix: ['check SCK and MOSI, reseat the wires, and run `ispkit doctor` again'] };
   }
 
-  // An ispkit programmer refused programming mode at every SCK: no bytes to tell the faults apart.
+  // An ispkit programmer refused programming mode at every SCK: the echo byte and the line levels (v2) name the wire.
+  const named = namedWire(obs);
+  if (named) return { ...base, ...named, ok: false };
   return {
     ...base,
     id: 'no-answer',
@@ -221,6 +243,60 @@ export function diagnoseTarget(obs: TargetObservations): Diagnosis {
       'then run `ispkit doctor` again',
     ],
   };
+}
+
+function linesText(l: IspLineLevels): string {
+  const level = (high: boolean) => (high ? 'high' : 'low');
+  return `lines with the keyboard held in reset: SCK ${level(l.sck)}, MOSI ${level(l.mosi)}, MISO ${level(l.miso)} (with pull-ups); `
+    + `RESET ${l.resetRises ? 'rises' : 'stays low'} when released`;
+}
+
+/** The one echo byte every refused attempt reported, if they agree. */
+function commonEnableEcho(attempts: readonly SckAttempt[]): number | undefined {
+  const echoes = attempts.map((a) => a.enableEcho);
+  const e = echoes[0];
+  return e !== undefined && echoes.every((x) => x === e) ? e : undefined;
+}
+
+/** An ispkit v2 programmer's refusal: the fault its echo byte and line levels point at, when they agree on one. */
+function namedWire(obs: TargetObservations): Omit<Diagnosis, 'ok' | 'evidence'> | undefined {
+  const l = obs.lines;
+  if (!l) return undefined;
+  const echo = commonEnableEcho(obs.attempts);
+  if (!l.sck && !l.mosi && !l.miso && !l.resetRises && (echo === undefined || echo === 0x00)) {
+    return {
+      id: 'no-power',
+      title: 'the keyboard is not powered: SCK, MOSI and MISO read low even with the programmer\'s pull-ups (its pins clamp them to a dead supply)',
+      suspects: [POWER],
+      fix: ['wire VCC and GND from the programmer (or plug in the keyboard\'s own USB cable, but not both), then run `ispkit doctor` again'],
+    };
+  }
+  if (!(l.sck && l.mosi && l.miso)) return undefined;
+  if (echo === 0x00 && l.resetRises) {
+    return {
+      id: 'sck-mosi-swapped',
+      title: 'SCK and MOSI are swapped: the keyboard is powered and its lines are free, but it answers programming enable with 00',
+      suspects: [SWAP],
+      fix: ['swap the SCK and MOSI wires at one end (programmer SCK to keyboard SCK, MOSI to MOSI), then run `ispkit doctor` again'],
+    };
+  }
+  if (echo === 0xff && !l.resetRises) {
+    return {
+      id: 'reset-open',
+      title: 'RESET does not reach the keyboard: nothing pulls the RESET line up when the programmer lets go, and the keyboard never answers (FF)',
+      suspects: [RESET, MISO],
+      fix: ['connect the programmer\'s RESET pin of the wiring table to the keyboard\'s RESET (not to the programmer\'s own RST), then run `ispkit doctor` again'],
+    };
+  }
+  if (echo === 0xff && l.resetRises) {
+    return {
+      id: 'miso-open',
+      title: 'MISO is not connected: the keyboard is powered and its RESET is wired, but the programmer reads only FF',
+      suspects: [MISO],
+      fix: ['connect programmer MISO to keyboard MISO (MISO to MISO, not crossed like a UART), then run `ispkit doctor` again'],
+    };
+  }
+  return undefined;
 }
 
 /** The part with this signature, by name. */

@@ -1,12 +1,13 @@
 /**
  * `ispkit doctor`'s talk with the programmer and the target, free of I/O beyond the ByteStream the front end
  * opened: sign on, say which programmer it is (ours, QMK's ISP hex, another ArduinoISP) and which RESET pin it
- * drives, then probe the target at a fast and a slow SCK and hand the observations to diagnoseTarget.
+ * drives, then probe the target at a fast and a slow SCK and hand the observations to diagnoseTarget. When an
+ * ispkit programmer (extension v2) refuses programming mode, its echo byte and line levels go with them.
  */
 import { boards, pinLabel, type BoardDefinition } from '@ispkit/boards';
 import { SAFE_SCK_DURATION, SLOW_SCK_DURATION, boardByCode, connect, say, targetFromPart, wiringLines, type FlowContext, type ProgrammerLink } from '@ispkit/core';
 import { getPart, type FuseValues } from '@ispkit/parts';
-import { IspkitParm, NoTargetError, describeProgrammer, ispkitSckHz, type IspSession } from '@ispkit/stk500';
+import { IspkitParm, NoTargetError, describeProgrammer, ispkitSckHz, readEnableFailure, type IspLineLevels, type IspSession } from '@ispkit/stk500';
 import { diagnoseTarget, type Diagnosis, type SckAttempt } from './diagnose-target.js';
 
 /**
@@ -46,13 +47,23 @@ async function readThree(session: IspSession, op: (i: number) => number[]): Prom
   return out;
 }
 
-async function probeAt(session: IspSession, sckHz: number): Promise<SckAttempt> {
+interface Probe {
+  attempt: SckAttempt;
+  /** ispkit v2, programming mode refused: the lines measured right after. */
+  lines?: IspLineLevels;
+}
+
+async function probeAt(session: IspSession, sckHz: number): Promise<Probe> {
   const attempt: SckAttempt = { sckHz, entered: false, signatures: [], fuses: [] };
   try {
     await session.enterProgmode();
   } catch (err) {
-    if (err instanceof NoTargetError) return attempt;
-    throw err;
+    if (!(err instanceof NoTargetError)) throw err;
+    // an ispkit programmer (extension v2) says what the target sent instead of 53, and how its lines read
+    const facts = await readEnableFailure(session.client, session.info);
+    if (!facts) return { attempt };
+    attempt.enableEcho = facts.echo;
+    return { attempt, ...(facts.lines ? { lines: facts.lines } : {}) };
   }
   attempt.entered = true;
   if (session.info.kind !== 'ispkit') attempt.echo = await session.client.universal([0xac, 0x53, 0x55, 0x00]);
@@ -66,7 +77,7 @@ async function probeAt(session: IspSession, sckHz: number): Promise<SckAttempt> 
     attempt.fuses.push({ low, high, ext } satisfies FuseValues);
   }
   await session.leaveProgmode();
-  return attempt;
+  return { attempt };
 }
 
 function boardFacts(b: BoardDefinition): NonNullable<ProgrammerFacts['board']> {
@@ -92,22 +103,26 @@ export async function doctorFlow(ctx: FlowContext, link: ProgrammerLink, options
   say.step(ctx, 'identify', 'probing the target');
   await session.configure(targetFromPart(getPart('atmega32u4')));
   const attempts: SckAttempt[] = [];
+  let lines: IspLineLevels | undefined;
   if (info.canSetSck) {
     for (const d of DOCTOR_SCK_DURATIONS) {
       await session.setSckDuration(d);
-      const a = await probeAt(session, ispkitSckHz(d));
+      const probe = await probeAt(session, ispkitSckHz(d));
+      const a = probe.attempt;
+      lines = probe.lines;
       attempts.push(a);
       say.notice(ctx, `SCK ${Math.round(a.sckHz)} Hz: ${a.entered ? `signature ${a.signatures.map((s) => s.map((b) => b.toString(16).padStart(2, '0')).join('')).join(' ')}` : 'no echo'}`);
       if (a.entered && a.signatures.every((s) => s.join() === a.signatures[0]!.join())) break;
     }
   } else {
     // a stock ArduinoISP runs SPI at about 1 MHz / 6 (its SPI_CLOCK) and cannot change it
-    attempts.push(await probeAt(session, 1e6 / 6));
+    attempts.push((await probeAt(session, 1e6 / 6)).attempt);
   }
   const diagnosis = diagnoseTarget({
     programmer: info.kind === 'ispkit' ? 'ispkit' : 'arduinoisp',
     ...(board ? { boardVoltage: board.voltage } : {}),
     attempts,
+    ...(lines && !attempts.some((a) => a.entered) ? { lines } : {}),
   });
   return { programmer, diagnosis, wiring: wiringLines(board ? [board] : boards) };
 }
