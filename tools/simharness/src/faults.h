@@ -21,7 +21,7 @@ typedef enum faults_wire {
 	FAULTS_WIRE_MISO_OPEN,        /* target MISO not connected: the programmer's input floats high */
 	FAULTS_WIRE_RESET_OPEN,       /* target RESET not connected: its pull-up keeps it running, never listening */
 	FAULTS_WIRE_SCK_MOSI_SWAPPED, /* clocked by MOSI, sampling SCK (always low at MOSI edges): shifts in zeros */
-	FAULTS_WIRE_UNPOWERED,        /* target VCC not connected: its MISO pin is clamped low, nothing runs */
+	FAULTS_WIRE_UNPOWERED,        /* target VCC not connected: its SCK, MOSI and MISO pins clamp low, nothing runs */
 } faults_wire_t;
 
 typedef struct faults {
