@@ -7,9 +7,9 @@ import { SimError } from './sim-error.js';
  * - `flip:<probability>`: each MISO bit flips with that probability (0..1);
  * - `disconnect:<sim-ms>`: USB unplugged at that simulated time;
  * - `locked`: the target's lock bits are set (reads give 0xFF-ish garbage, writes fail);
- * - wiring mistakes, modelled at the target: `miso-open` (MISO not connected: reads high), `reset-open` (RESET not
- *   connected: the target never listens), `sck-mosi-swapped` (it shifts out zeros), `unpowered` (VCC not
- *   connected: MISO clamped low);
+ * - wiring mistakes, modelled at the target and on the programmer's pins: `miso-open` (MISO not connected: reads
+ *   high), `reset-open` (RESET not connected: the target never listens, nothing lifts the released RESET line),
+ *   `sck-mosi-swapped` (it shifts out zeros), `unpowered` (VCC not connected: SCK, MOSI and MISO clamped low);
  * - `slow-clock:<hz>`: the target runs at that clock whatever its fuses say (an SCK too fast for it garbles);
  * - `supply:<volts>`: the target's supply; below what its clock needs (8 MHz at 2.7 V .. 16 MHz at 4.5 V) each bit
  *   it sends flips with probability 1 % (a 3.3 V programmer powering a keyboard fused for 16 MHz).
