@@ -41,6 +41,8 @@ test('an ispkit programmer that never entered: no answer, wires ranked power, RE
   const d = diagnoseTarget({ programmer: 'ispkit', attempts: [none(250e3), none(125e3)] });
   expect(d.id).toBe('no-answer');
   expect(d.suspects.map((s) => s.split(' ')[0])).toEqual(['VCC/GND:', 'RESET', 'MISO', 'SCK']);
+  // no echo byte and no lines: a firmware from before extension v2, which an update would let doctor see past
+  expect(d.fix[d.fix.length - 1]).toMatch(/older than the one that lets doctor name the wire: `ispkit programmer install` updates it$/);
 });
 
 describe('an ispkit programmer with extension v2: the echo byte and the line levels name the wire', () => {
@@ -83,6 +85,7 @@ describe('an ispkit programmer with extension v2: the echo byte and the line lev
     expect(v2([0x00, 0x00], lines(false, false, false, true)).id).toBe('no-answer'); // low lines, yet RESET pulled up
     expect(v2([0x5a, 0x5a], lines(true, true, true, true)).id).toBe('no-answer'); // neither 00 nor FF
     expect(v2([0xff, 0xff], lines(false, false, false, false)).id).toBe('no-answer'); // FF can't come from a clamped MISO
+    expect(v2([0x00, 0xff], lines(true, true, true, true)).fix.join(' ')).not.toContain('programmer install'); // already v2
   });
 
   test('lines are ignored once the target answers', () => {

@@ -241,6 +241,10 @@ export function diagnoseTarget(obs: TargetObservations): Diagnosis {
     fix: [
       'check the wires in this order: power (VCC/GND), RESET, MISO, then SCK and MOSI not swapped, against the wiring table below',
       'then run `ispkit doctor` again',
+      // an ispkit programmer that reported neither echo nor lines runs a firmware from before extension v2
+      ...(obs.programmer === 'ispkit' && !obs.lines && obs.attempts.every((a) => a.enableEcho === undefined)
+        ? ['this programmer\'s firmware is older than the one that lets doctor name the wire: `ispkit programmer install` updates it']
+        : []),
     ],
   };
 }
