@@ -65,6 +65,14 @@ describe('ispkit doctor with our firmware', () => {
     4 * MINUTE,
   );
 
+  test('MISO held low on its own (no-target-low): the evidence fits no single wire, so the wires stay ranked', async () => {
+    const r = await doctor({ board: 'teensy2', faults: 'no-target-low' });
+    expect([r.code, r.id]).toEqual([4, 'no-answer']);
+    expect(r.stdout).toContain('lines with the keyboard held in reset: SCK high, MOSI high, MISO low (with pull-ups); RESET rises when released');
+    expect(r.stdout).toMatch(/most likely: VCC\/GND[^\n]*\n\s+or: RESET not connected[^\n]*\n\s+or: MISO not connected[^\n]*\n\s+or: SCK and MOSI swapped/);
+    expect(r.stdout).not.toContain('programmer install'); // the firmware is v2: it did report
+  }, 2 * MINUTE);
+
   test.each(['teensy2', 'pro-micro'] as const)(
     '%s: reading the lines leaves them released as before, refuses in programming mode, and a flash right after verifies',
     async (board) => {
