@@ -46,6 +46,8 @@ export interface CatalogueEntry {
   note?: string;
   /** Catalogue entry people flash in its place when this one has no file of its own (built per board, or unknown bytes). */
   replaceWith?: string;
+  /** Ships preloaded on the boards; its maker publishes no image (so no file and no digest, though nothing is built). */
+  preloaded?: boolean;
 }
 
 const qmk = (path: string, commit: string): CatalogueSource => ({ repo: 'qmk/qmk_firmware', path, commit });
@@ -277,6 +279,7 @@ export const bootloaderCatalogue: readonly CatalogueEntry[] = [
     source: { repo: 'qmk/qmk_firmware', path: 'data/mappings/defaults.hjson (development_board elite_c: bootloader atmel-dfu)' },
     note: "QMK builds Elite-C keyboards for Atmel DFU; that the shipped bytes equal QMK's file is not established, so put a DFU bootloader back with atmel-dfu-32u4",
     replaceWith: 'atmel-dfu-32u4',
+    preloaded: true,
   },
 ];
 

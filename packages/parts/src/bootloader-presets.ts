@@ -16,7 +16,7 @@ export interface BootloaderPreset {
   fuses: Readonly<FuseValues>;
   /** Other fuse sets people use with this bootloader. */
   alternatives: readonly { fuses: Readonly<FuseValues>; note: string }[];
-  /** false: the values are reported by users, not published by the bootloader's maker. */
+  /** false: the values are not published by the bootloader's maker (reported by users, or derived; fuseNote says which). */
   fusesVerified: boolean;
   /** Where the fuse values come from and what they do. */
   fuseNote: string;

@@ -17,7 +17,8 @@ describe('ispkit bootloaders', () => {
     expect(r.stdout).toMatch(/nanoboot\n  nanoBoot \(HID, 512 B\): ATmega32U4, 512 B boot section/);
     expect(r.stdout).toMatch(/lufa-ms\n  LUFA Mass Storage \(6 KB build[^\n]*: ATmega32U4, 4 KB boot section \+ 2 KB below it, USB 03EB:2045\n  fuses: --fuses lufa-ms \(low 5E high D8 ext F3\)/);
     expect(r.stdout).toMatch(/lufa-ms-8k\n[^\n]*4 KB boot section \+ 4 KB below it/);
-    expect(r.stdout).toMatch(/elite-c\n[^\n]*\n  fuses: --fuses atmel-dfu[^\n]*\n  get it: [^\n]*; to flash one: --bootloader atmel-dfu-32u4/);
+    expect(r.stdout).toMatch(/elite-c\n[^\n]*\n  fuses: --fuses atmel-dfu[^\n]*\n  known from: [^\n]*\(preloaded on the boards; no image published\); to flash one: --bootloader atmel-dfu-32u4/);
+    expect(r.stdout).toMatch(/lufa-ms\n[^\n]*\n[^\n]*\n  get it: github.com\/abcminiuser\/lufa[^\n]*\(built from source\); to flash one: --bootloader atmel-dfu-32u4/);
   });
 
   test('--dir says which files are there and whether their bytes are the catalogued ones', async () => {

@@ -29,7 +29,8 @@ export const bootloadersCommand: CliCommand = {
             lines.push(
               `  fuses: --fuses ${e.preset} (low ${preset.fuses.low.toString(16).toUpperCase()} high ${preset.fuses.high.toString(16).toUpperCase()} ext ${preset.fuses.ext.toString(16).toUpperCase()})`,
             );
-            lines.push(`  get it: ${sourceText(e)}${e.fileName ? '' : e.digest ? '' : ' (built from source)'}${e.replaceWith ? `; to flash one: --bootloader ${e.replaceWith}` : ''}`);
+            const origin = e.fileName || e.digest ? '' : e.preloaded ? ' (preloaded on the boards; no image published)' : ' (built from source)';
+            lines.push(`  ${e.preloaded ? 'known from' : 'get it'}: ${sourceText(e)}${origin}${e.replaceWith ? `; to flash one: --bootloader ${e.replaceWith}` : ''}`);
             if (e.digest) lines.push(`  sha256 of its flash bytes ${hex4(e.digest.start)}..${hex4(e.digest.end - 1)}: ${e.digest.sha256}`);
             if (e.note) lines.push(`  note: ${e.note}`);
           }

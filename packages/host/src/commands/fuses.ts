@@ -38,13 +38,13 @@ export const fusesCommand: CliCommand = {
           const list = global.part ? bootloaderPresets.filter((p) => p.part === getPart(global.part!).id) : bootloaderPresets;
           const lines: string[] = [];
           for (const p of list) {
-            lines.push(`${p.id.padEnd(13)} ${p.name}: low ${hex8(p.fuses.low)} high ${hex8(p.fuses.high)} ext ${hex8(p.fuses.ext)}, ${p.region.size} B at 0x${p.region.start.toString(16).toUpperCase()} (${p.part})${p.fusesVerified ? '' : ' [fuses reported, not published]'}`);
+            lines.push(`${p.id.padEnd(13)} ${p.name}: low ${hex8(p.fuses.low)} high ${hex8(p.fuses.high)} ext ${hex8(p.fuses.ext)}, ${p.region.size} B at 0x${p.region.start.toString(16).toUpperCase()} (${p.part})${p.fusesVerified ? '' : ' [fuses not published by its maker]'}${p.auxBelow ? `, plus ${p.auxBelow} B of its code below that` : ''}`);
             lines.push(`${''.padEnd(14)}${p.description}`);
             for (const a of p.alternatives) lines.push(`${''.padEnd(14)}also: low ${hex8(a.fuses.low)} high ${hex8(a.fuses.high)} ext ${hex8(a.fuses.ext)} — ${a.note}`);
           }
           out.result(
             'fuses presets',
-            list.map((p) => ({ id: p.id, name: p.name, part: p.part, fuses: p.fuses, region: p.region, verified: p.fusesVerified, description: p.description, alternatives: p.alternatives })),
+            list.map((p) => ({ id: p.id, name: p.name, part: p.part, fuses: p.fuses, region: p.region, ...(p.auxBelow ? { auxBelow: p.auxBelow } : {}), verified: p.fusesVerified, description: p.description, alternatives: p.alternatives })),
             lines,
           );
         }),

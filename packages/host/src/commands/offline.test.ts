@@ -48,6 +48,9 @@ describe('ispkit fuses decode / presets', () => {
     const data = (r.json[0] as { data: { id: string; region: { start: number } }[] }).data;
     expect(data.map((p) => p.id)).toEqual(expect.arrayContaining(['atmel-dfu', 'caterina-5v', 'caterina-3v3', 'halfkay', 'qmk-dfu']));
     expect(data.find((p) => p.id === 'halfkay')!.region.start).toBe(0x7e00);
+    expect(data.find((p) => p.id === 'lufa-ms')).toMatchObject({ region: { start: 0x7000, size: 0x1000 }, auxBelow: 0x800, verified: false });
+    const text = await runCli(['fuses', 'presets']);
+    expect(text.stdout).toMatch(/^lufa-ms +LUFA Mass Storage \(6 KB\): low 5E high D8 ext F3, 4096 B at 0x7000 \(atmega32u4\) \[fuses not published by its maker\], plus 2048 B of its code below that$/m);
   });
 });
 
