@@ -26,6 +26,7 @@
  */
 import { formatSignature, parts, type FuseValues } from '@ispkit/parts';
 import type { IspLineLevels } from '@ispkit/stk500';
+import { cliDoctorWords, type DoctorWords } from './doctor-words.js';
 
 export interface SckAttempt {
   /** SCK in Hz (approximate). */
@@ -53,20 +54,24 @@ export interface TargetObservations {
   lines?: IspLineLevels;
 }
 
-export type DiagnosisId =
-  | 'ok'
-  | 'sck-too-fast'
-  | 'supply-too-low'
-  | 'unstable-reads'
-  | 'reads-zero'
-  | 'reads-ones'
-  | 'no-answer'
-  | 'no-power'
-  | 'sck-mosi-swapped'
-  | 'miso-open'
-  | 'reset-open'
-  | 'garbled'
-  | 'unknown-chip';
+/** Every diagnosis there is (a front end that words them checks each). */
+export const diagnosisIds = [
+  'ok',
+  'sck-too-fast',
+  'supply-too-low',
+  'unstable-reads',
+  'reads-zero',
+  'reads-ones',
+  'no-answer',
+  'no-power',
+  'sck-mosi-swapped',
+  'miso-open',
+  'reset-open',
+  'garbled',
+  'unknown-chip',
+] as const;
+
+export type DiagnosisId = (typeof diagnosisIds)[number];
 
 export interface Diagnosis {
   id: DiagnosisId;
@@ -128,10 +133,12 @@ function crystalUndivided(f: FuseValues): boolean {
 const POWER = 'VCC/GND: the keyboard has no power (wire VCC and GND from the programmer, or plug in its own USB cable)';
 const SWAP = 'SCK and MOSI swapped (programmer SCK must go to the keyboard SCK, MOSI to MOSI)';
 const MISO = 'MISO not connected (programmer MISO to keyboard MISO; MISO is not crossed like a UART)';
-const RESET = 'RESET not connected (the programmer\'s RESET pin of the wiring table to the keyboard\'s RESET, not to the programmer\'s own RST)';
+const reset = (w: DoctorWords) => `RESET not connected (${w.resetPin} to the keyboard's RESET, not to the programmer's own RST)`;
 const SLOW = 'SCK too fast for the keyboard\'s clock';
 
-export function diagnoseTarget(obs: TargetObservations): Diagnosis {
+/** `words` name the front end's controls in the fix and suspect texts (default: the CLI's). */
+export function diagnoseTarget(obs: TargetObservations, words: DoctorWords = cliDoctorWords): Diagnosis {
+  const RESET = reset(words);
   const evidence: string[] = [];
   for (const a of obs.attempts) {
     const parts: string[] = [`at SCK ${formatHzShort(a.sckHz)}:`];
@@ -163,7 +170,7 @@ export function diagnoseTarget(obs: TargetObservations): Diagnosis {
         fix: [
           'use a 5 V programmer (Teensy 2.0 or a 5 V Pro Micro)',
           'or power the keyboard from its own USB cable and connect only GND, RESET, SCK, MOSI and MISO (not VCC) — only if the programmer tolerates 5 V on MISO (a 3.3 V Pro Micro does not without a level shifter)',
-          'do not let `ispkit flash` write at this voltage: writes may corrupt',
+          `do not let ${words.flash} write at this voltage: writes may corrupt`,
         ],
       };
     }
@@ -176,7 +183,7 @@ export function diagnoseTarget(obs: TargetObservations): Diagnosis {
         title: `${SLOW}: it answers at ${formatHzShort(good.sckHz)} but not at ${formatHzShort(first.sckHz)}`,
         suspects: [SLOW],
         fix: [
-          `ispkit picks a working clock itself; with avrdude add -B ${Math.ceil(1e6 / good.sckHz / 1.085)} or more`,
+          words.clockPicked(Math.ceil(1e6 / good.sckHz / 1.085)),
           fusesRead && (fusesRead.low & 0x80) === 0
             ? 'the fuses divide the clock by 8 (CKDIV8); a keyboard firmware normally clears it at start-up, ISP cannot'
             : 'the keyboard runs from a slow clock; check its crystal',
@@ -214,23 +221,23 @@ export function diagnoseTarget(obs: TargetObservations): Diagnosis {
     const sig = majority(reads, sigText)!;
     const echoes = entered.map((a) => a.echo).filter((e): e is number => e !== undefined);
     if (sig.every((b) => b === 0x00) && echoes.every((e) => e === 0x00)) {
-      return { ...base, id: 'reads-zero', ok: false, title: 'everything reads 00: the keyboard is not powered, or SCK and MOSI are swapped', suspects: [POWER, SWAP], fix: ['check power first (a LED on the keyboard, or its USB cable plugged in), then swap SCK and MOSI if they are crossed', 'then run `ispkit doctor` again'] };
+      return { ...base, id: 'reads-zero', ok: false, title: 'everything reads 00: the keyboard is not powered, or SCK and MOSI are swapped', suspects: [POWER, SWAP], fix: ['check power first (a LED on the keyboard, or its USB cable plugged in), then swap SCK and MOSI if they are crossed', `then ${words.again}`] };
     }
     if (sig.every((b) => b === 0xff) && echoes.every((e) => e === 0xff)) {
-      return { ...base, id: 'reads-ones', ok: false, title: 'everything reads FF: MISO is not connected, or RESET does not reach the keyboard', suspects: [MISO, RESET], fix: ['check the MISO wire first, then the RESET wire', 'then run `ispkit doctor` again'] };
+      return { ...base, id: 'reads-ones', ok: false, title: 'everything reads FF: MISO is not connected, or RESET does not reach the keyboard', suspects: [MISO, RESET], fix: ['check the MISO wire first, then the RESET wire', `then ${words.again}`] };
     }
     const shifted = shiftedKnown(sig);
     if (shifted) {
-      return { ...base, id: 'sck-too-fast', ok: false, title: `the signature ${sigText(sig)} is ${shifted}'s shifted by one bit: ${SLOW}`, suspects: [SLOW], fix: ['slow the clock: avrdude -B 32; ispkit tries slower clocks by itself'] };
+      return { ...base, id: 'sck-too-fast', ok: false, title: `the signature ${sigText(sig)} is ${shifted}'s shifted by one bit: ${SLOW}`, suspects: [SLOW], fix: [words.slowClock] };
     }
     if (!findPart(sig) && allSame(reads)) {
-      return { ...base, id: 'unknown-chip', ok: false, title: `the target answers steadily with signature ${sigText(sig)}, which is no part ispkit knows`, suspects: ['another chip than an ATmega32U4 on the pins'], fix: ['check which chip the keyboard has'] };
+      return { ...base, id: 'unknown-chip', ok: false, title: `the target answers steadily with signature ${sigText(sig)}, which is no part ${words.knower} knows`, suspects: ['another chip than an ATmega32U4 on the pins'], fix: ['check which chip the keyboard has'] };
     }
-    return { ...base, id: 'garbled', ok: false, title: `the target answers garbage (${sigText(sig)})`, suspects: [SWAP, SLOW, 'loose wires'], fix: ['check SCK and MOSI, reseat the wires, and run `ispkit doctor` again'] };
+    return { ...base, id: 'garbled', ok: false, title: `the target answers garbage (${sigText(sig)})`, suspects: [SWAP, SLOW, 'loose wires'], fix: [`check SCK and MOSI, reseat the wires, and ${words.again}`] };
   }
 
   // An ispkit programmer refused programming mode at every SCK: the echo byte and the line levels (v2) name the wire.
-  const named = namedWire(obs);
+  const named = namedWire(obs, words);
   if (named) return { ...base, ...named, ok: false };
   return {
     ...base,
@@ -239,11 +246,11 @@ export function diagnoseTarget(obs: TargetObservations): Diagnosis {
     title: `no answer to programming enable (AC 53) at any SCK down to ${formatHzShort(Math.min(...obs.attempts.map((a) => a.sckHz)))}`,
     suspects: [POWER, RESET, MISO, SWAP],
     fix: [
-      'check the wires in this order: power (VCC/GND), RESET, MISO, then SCK and MOSI not swapped, against the wiring table below',
-      'then run `ispkit doctor` again',
+      `check the wires in this order: power (VCC/GND), RESET, MISO, then SCK and MOSI not swapped, against ${words.wiring}`,
+      `then ${words.again}`,
       // an ispkit programmer that reported neither echo nor lines runs a firmware from before extension v2
       ...(obs.programmer === 'ispkit' && !obs.lines && obs.attempts.every((a) => a.enableEcho === undefined)
-        ? ['this programmer\'s firmware is older than the one that lets doctor name the wire: `ispkit programmer install` updates it']
+        ? [`this programmer's firmware is older than the one that lets ${words.checker} name the wire: ${words.install} updates it`]
         : []),
     ],
   };
@@ -263,7 +270,7 @@ function commonEnableEcho(attempts: readonly SckAttempt[]): number | undefined {
 }
 
 /** An ispkit v2 programmer's refusal: the fault its echo byte and line levels point at, when they agree on one. */
-function namedWire(obs: TargetObservations): Omit<Diagnosis, 'ok' | 'evidence'> | undefined {
+function namedWire(obs: TargetObservations, words: DoctorWords): Omit<Diagnosis, 'ok' | 'evidence'> | undefined {
   const l = obs.lines;
   if (!l) return undefined;
   const echo = commonEnableEcho(obs.attempts);
@@ -272,7 +279,7 @@ function namedWire(obs: TargetObservations): Omit<Diagnosis, 'ok' | 'evidence'> 
       id: 'no-power',
       title: 'the keyboard is not powered: SCK, MOSI and MISO read low even with the programmer\'s pull-ups (its pins clamp them to a dead supply)',
       suspects: [POWER],
-      fix: ['wire VCC and GND from the programmer (or plug in the keyboard\'s own USB cable, but not both), then run `ispkit doctor` again'],
+      fix: [`wire VCC and GND from the programmer (or plug in the keyboard\'s own USB cable, but not both), then ${words.again}`],
     };
   }
   if (!(l.sck && l.mosi && l.miso)) return undefined;
@@ -281,15 +288,15 @@ function namedWire(obs: TargetObservations): Omit<Diagnosis, 'ok' | 'evidence'> 
       id: 'sck-mosi-swapped',
       title: 'SCK and MOSI are swapped: the keyboard is powered and its lines are free, but it answers programming enable with 00',
       suspects: [SWAP],
-      fix: ['swap the SCK and MOSI wires at one end (programmer SCK to keyboard SCK, MOSI to MOSI), then run `ispkit doctor` again'],
+      fix: [`swap the SCK and MOSI wires at one end (programmer SCK to keyboard SCK, MOSI to MOSI), then ${words.again}`],
     };
   }
   if (echo === 0xff && !l.resetRises) {
     return {
       id: 'reset-open',
       title: 'RESET does not reach the keyboard: nothing pulls the RESET line up when the programmer lets go, and the keyboard never answers (FF)',
-      suspects: [RESET, MISO],
-      fix: ['connect the programmer\'s RESET pin of the wiring table to the keyboard\'s RESET (not to the programmer\'s own RST), then run `ispkit doctor` again'],
+      suspects: [reset(words), MISO],
+      fix: [`connect ${words.resetPin} to the keyboard's RESET (not to the programmer's own RST), then ${words.again}`],
     };
   }
   if (echo === 0xff && l.resetRises) {
@@ -297,7 +304,7 @@ function namedWire(obs: TargetObservations): Omit<Diagnosis, 'ok' | 'evidence'> 
       id: 'miso-open',
       title: 'MISO is not connected: the keyboard is powered and its RESET is wired, but the programmer reads only FF',
       suspects: [MISO],
-      fix: ['connect programmer MISO to keyboard MISO (MISO to MISO, not crossed like a UART), then run `ispkit doctor` again'],
+      fix: [`connect programmer MISO to keyboard MISO (MISO to MISO, not crossed like a UART), then ${words.again}`],
     };
   }
   return undefined;

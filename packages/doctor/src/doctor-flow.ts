@@ -9,6 +9,7 @@ import { SAFE_SCK_DURATION, SLOW_SCK_DURATION, boardByCode, connect, say, target
 import { getPart, type FuseValues } from '@ispkit/parts';
 import { IspkitParm, NoTargetError, describeProgrammer, ispkitSckHz, readEnableFailure, type IspLineLevels, type IspSession } from '@ispkit/stk500';
 import { diagnoseTarget, type Diagnosis, type SckAttempt } from './diagnose-target.js';
+import type { DoctorWords } from './doctor-words.js';
 
 /**
  * SCK durations tried, fastest first: the 250 kHz every session starts with, then the programmer's slowest
@@ -24,6 +25,8 @@ export const QMK_ISP_USB = { vid: 0x16c0, pid: 0x0483 } as const;
 export interface DoctorFlowOptions {
   /** USB id of the port, when the front end knows it (tells QMK's ISP hex from other ArduinoISPs). */
   usb?: { vid: number; pid: number };
+  /** The front end's words in the diagnosis (default: the CLI's). */
+  words?: DoctorWords;
 }
 
 export interface ProgrammerFacts {
@@ -123,28 +126,6 @@ export async function doctorFlow(ctx: FlowContext, link: ProgrammerLink, options
     ...(board ? { boardVoltage: board.voltage } : {}),
     attempts,
     ...(lines && !attempts.some((a) => a.entered) ? { lines } : {}),
-  });
+  }, options.words);
   return { programmer, diagnosis, wiring: wiringLines(board ? [board] : boards) };
-}
-
-/** The lines `ispkit doctor` prints for the programmer and target stages. */
-export function formatDoctorReport(r: DoctorReport): string[] {
-  const p = r.programmer;
-  const lines = [
-    `ok   programmer: ${p.description}${p.board ? `; board ${p.board.name}, drives the keyboard's RESET from ${p.board.resetPin}, ${p.board.voltage} V` : ''}`,
-  ];
-  if (p.kind !== 'ispkit') {
-    lines.push(
-      `     note: not the ispkit firmware: it enters programming mode without checking the target's answer, so doctor reads the raw bytes; \`ispkit programmer install\` puts ours on it`,
-    );
-  }
-  const d = r.diagnosis;
-  lines.push(`${d.ok ? 'ok  ' : 'FAIL'} target: ${d.title}`);
-  for (const e of d.evidence) lines.push(`     ${e}`);
-  if (!d.ok) {
-    d.suspects.forEach((s, i) => lines.push(`     ${i === 0 ? 'most likely' : 'or'}: ${s}`));
-    d.fix.forEach((f, i) => lines.push(`     ${i + 1}. ${f}`));
-  }
-  lines.push(...r.wiring);
-  return lines;
 }
