@@ -69,7 +69,7 @@ describe('Connect (real navigator.serial, the simulated programmer plugged in wh
     await withPage(sim, async (page) => {
       const text = await connect(page);
       expect(text).toMatch(/error: no target answered: .*; check the wiring \(the diagram in step 2\)/);
-      expect(text).toContain('check each wire against the diagram in step 2');
+      expect(text).toContain('; press "Check the wiring" in step 3 to find which wire');
       expect(text).not.toContain('ispkit doctor');
       await page.locator('#step-connect').screenshot({ path: join(shots, '3-connect-no-target.png') });
     });

@@ -1,5 +1,5 @@
 /** A step's log: one line per event, the same lowercase sentences the CLI prints, errors marked for the eye. */
-export type LineKind = 'info' | 'warning' | 'error' | 'ok';
+export type LineKind = 'info' | 'warning' | 'error' | 'ok' | 'detail';
 
 export class StepLog {
   constructor(private readonly list: HTMLOListElement) {}

@@ -5,12 +5,14 @@
 import { backupFlow, flash, info, type CoreEvent } from '@ispkit/core';
 import { boards, getBoard } from '@ispkit/boards';
 import { downloadSink } from './backup-step.js';
+import { CHECK_WIRING } from './doctor-words.js';
 import { setupChoose } from './choose-step.js';
 import { setupInstall } from './install-step.js';
 import { StepLog, byId } from './log.js';
 import { runOnProgrammer } from './programmer-run.js';
 import { setupRestore } from './restore-step.js';
 import { bridgeUrl } from './web-socket-stream.js';
+import { checkWiring } from './wiring-check.js';
 import { renderWiring } from './wiring.js';
 
 const EXPECTED_PART = 'atmega32u4';
@@ -64,10 +66,22 @@ function setupWiring(): void {
 function setupConnect(): void {
   const log = new StepLog(byId('connect-log'));
   const dl = byId<HTMLElement>('target-info');
+  const check = byId<HTMLButtonElement>('check-wiring');
+  action(check, async () => {
+    log.clear();
+    dl.replaceChildren();
+    check.classList.remove('suggested');
+    await checkWiring(log);
+  });
+  // a wiring or target failure's hint names "Check the wiring": mark the button it means
+  const onEvent = (e: CoreEvent) => {
+    if (e.type === 'error' && e.hint?.includes(`"${CHECK_WIRING}"`)) check.classList.add('suggested');
+  };
   action(byId('connect'), async () => {
     log.clear();
     dl.replaceChildren();
-    await runOnProgrammer({ log, rerun: 'Connect to the programmer' }, async (ctx, link) => {
+    check.classList.remove('suggested');
+    await runOnProgrammer({ log, rerun: 'Connect to the programmer', onEvent }, async (ctx, link) => {
       const data = (await info(ctx, link, { part: EXPECTED_PART })) as {
         programmer: { signOn: string; kind: string };
         target: { name: string; signature: string };

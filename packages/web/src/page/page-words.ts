@@ -1,4 +1,5 @@
 import type { FrontEndWords } from '@ispkit/core';
+import { CHECK_WIRING } from './doctor-words.js';
 
 /**
  * The page's names for what a message asks the user to do: its own controls and steps, never a CLI flag or
@@ -12,7 +13,7 @@ export const pageWords: FrontEndWords = {
   wiring: 'the diagram in step 2',
   rerun: 'reconnect it and press the button again',
   checkFile: 'check that it is the keyboard\'s Intel HEX file',
-  doctor: 'check each wire against the diagram in step 2',
+  doctor: `press "${CHECK_WIRING}" in step 3 to find which wire`,
   noBackup: 'untick "Back up first" in step 6',
   backupSource: 'step 5 of this page or by the ispkit command line',
   flashControl: 'step 4',
