@@ -1,4 +1,5 @@
 /** Shared by the browser tests: simulators as USB devices, and images the bootloader models ended up holding. */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,15 @@ export async function bootloaderEntry(sim: Sim, timeoutMs = 20_000): Promise<Rec
     if (Date.now() > end) throw new Error(`no bootloader-entry event within ${timeoutMs} ms (events: ${sim.events.map((ev) => ev.event).join(', ')})`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Stock ArduinoISP (Debian's example sketch, built for the Leonardo by tools/scripts/build-arduinoisp.sh into this
+ * package's gitignored .tmp): a programmer that is not ours. Returns the .hex path.
+ */
+export function buildStockArduinoIsp(): string {
+  const root = workspaceRoot();
+  return execFileSync('bash', [join(root, 'tools/scripts/build-arduinoisp.sh'), join(root, 'packages/web/.tmp/arduinoisp')], { encoding: 'utf8' }).trim();
 }
 
 /** The committed programmer hex (firmware/dist) as a flash image. */

@@ -9,7 +9,7 @@ import type { Fault } from '@ispkit/sim';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { screenshotDir, startLane, type Lane } from '../lane/index.js';
-import { plugSim } from './sim-helpers.js';
+import { buildStockArduinoIsp, plugSim } from './sim-helpers.js';
 
 const shots = screenshotDir(fileURLToPath(new URL('../..', import.meta.url)));
 let lane: Lane;
@@ -85,4 +85,23 @@ describe('Check the wiring (real navigator.serial, the simulated programmer on t
       await sim.stop();
     }
   });
+});
+
+describe('Check the wiring with a programmer that is not ours (stock ArduinoISP on the pro-micro)', () => {
+  test('MISO open: the raw bytes read FF; the programmer is named as QMK\'s ISP hex (it has our USB id), and step 1 offers ours', async () => {
+    const hex = buildStockArduinoIsp();
+    const sim = await plugSim({ board: 'pro-micro', firmware: hex, fuses: 'DE:99:F3', faults: 'miso-open' });
+    const page = await lane.openPage();
+    try {
+      const text = await press(page, 'Check the wiring');
+      expect(text).toMatch(/^programmer: QMK's ISP hex \(an ArduinoISP build; sign-on "AVR ISP", version 1\.18\)$/m);
+      expect(text).toMatch(/^note: not the ispkit firmware: .* so the wiring check reads the raw bytes; step 1 \(Make a programmer\) puts ours on it$/m);
+      expect(text).toContain('error: target: everything reads FF: MISO is not connected, or RESET does not reach the keyboard');
+      expect(text).toMatch(/^2\. then press "Check the wiring" again$/m);
+      expectPageWords(text);
+    } finally {
+      await page.close();
+      await sim.stop();
+    }
+  }, 5 * 60_000);
 });
