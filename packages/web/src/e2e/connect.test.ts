@@ -1,18 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { screenshotDir, startLane, type Lane } from '../lane/index.js';
-import { plugSim, type PluggedSim } from './sim-helpers.js';
+import { screenshotDir } from '../lane/index.js';
+import { plugSim, type PluggedSim, useLane } from './sim-helpers.js';
 
 const shots = screenshotDir(fileURLToPath(new URL('../..', import.meta.url)));
-let lane: Lane;
-beforeAll(async () => {
-  lane = await startLane();
-});
-afterAll(async () => {
-  await lane?.close();
-});
+const lane = useLane();
 
 async function connect(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Connect to the programmer' }).click();

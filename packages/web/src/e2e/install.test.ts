@@ -1,18 +1,12 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { plugCaterina, plugHalfKay, screenshotDir, startLane, type Lane } from '../lane/index.js';
-import { bootloaderEntry, committedFirmware, flashAsHexFile, plugSim, unlessPageFails, waitForText, type PluggedSim } from './sim-helpers.js';
+import { plugCaterina, plugHalfKay, screenshotDir } from '../lane/index.js';
+import { bootloaderEntry, committedFirmware, flashAsHexFile, plugSim, unlessPageFails, waitForText, type PluggedSim, useLane } from './sim-helpers.js';
 
 const shots = screenshotDir(fileURLToPath(new URL('../..', import.meta.url)));
-let lane: Lane;
-beforeAll(async () => {
-  lane = await startLane();
-});
-afterAll(async () => {
-  await lane?.close();
-});
+const lane = useLane();
 
 async function startInstall(page: Page, board: string): Promise<void> {
   await page.getByRole('combobox', { name: 'Programmer board', exact: true }).selectOption({ label: board });

@@ -2,17 +2,17 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { decodeBackup, serializeIntelHex } from '@ispkit/ihex';
 import { randomImage, workspaceRoot } from '@ispkit/sim/testing';
-import { screenshotDir, startLane, type Lane } from '../lane/index.js';
-import { plugSim, waitForText } from './sim-helpers.js';
+import { screenshotDir } from '../lane/index.js';
+import { plugSim, waitForText, useLane } from './sim-helpers.js';
 
 /** Simulated ms at which the USB cable is pulled: after connect, identify, fuses and erase, inside the write. */
 const UNPLUG_AT_SIM_MS = 1500;
 const shots = screenshotDir(fileURLToPath(new URL('../..', import.meta.url)));
-let lane: Lane;
+const lane = useLane();
 let demo: { keyboard: string; bootloader: string };
 const tmp = mkdtempSync(join(tmpdir(), 'ispkit-web-rescue-'));
 
@@ -20,10 +20,6 @@ beforeAll(async () => {
   const url = pathToFileURL(join(workspaceRoot(), 'tools/scripts/demo/build-keyboard.mjs')).href;
   const { buildDemoKeyboard } = (await import(url)) as { buildDemoKeyboard: (dir: string) => { keyboard: string; bootloader: string } };
   demo = buildDemoKeyboard(join(tmp, 'demo'));
-  lane = await startLane();
-});
-afterAll(async () => {
-  await lane?.close();
 });
 
 const flashLog = (page: Page) => page.getByRole('list', { name: 'Flash log' });

@@ -6,22 +6,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { encodeBackup, serializeIntelHex, MemoryImage } from '@ispkit/ihex';
 import { randomImage, runAvrdude, seededBytes } from '@ispkit/sim/testing';
-import { screenshotDir, startLane, type Lane } from '../lane/index.js';
-import { plugSim, waitForText } from './sim-helpers.js';
+import { screenshotDir } from '../lane/index.js';
+import { plugSim, waitForText, useLane } from './sim-helpers.js';
 
 const shots = screenshotDir(fileURLToPath(new URL('../..', import.meta.url)));
 const tmp = mkdtempSync(join(tmpdir(), 'ispkit-web-restore-'));
-let lane: Lane;
-beforeAll(async () => {
-  lane = await startLane();
-});
-afterAll(async () => {
-  await lane?.close();
-});
+const lane = useLane();
 
 const restoreLog = (page: Page) => page.getByRole('list', { name: 'Restore log' });
 const restoreStatus = (page: Page) => page.getByRole('status', { name: 'Restore status' });

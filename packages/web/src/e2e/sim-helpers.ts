@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { MemoryImage, parseIntelHex, serializeIntelHex } from '@ispkit/ihex';
 import { startSim, type Sim, type SimOptions } from '@ispkit/sim';
 import { workspaceRoot } from '@ispkit/sim/testing';
-import { plugProgrammer, type FakeDevice } from '../lane/index.js';
+import { afterAll, beforeAll } from 'vitest';
+import { plugProgrammer, startLane, type FakeDevice, type Lane } from '../lane/index.js';
 
 export interface PluggedSim {
   sim: Sim;
@@ -96,4 +97,24 @@ export async function unlessPageFails<T>(work: Promise<T>, log: () => Promise<st
   } finally {
     stop = true;
   }
+}
+
+/**
+ * The lane for one test file: started before its tests, closed after them. Only pages are handed out, so a test
+ * cannot close the lane under the others.
+ */
+export function useLane(): Pick<Lane, 'openPage'> {
+  let lane: Lane | undefined;
+  beforeAll(async () => {
+    lane = await startLane();
+  });
+  afterAll(async () => {
+    await lane?.close();
+  });
+  return {
+    openPage: () => {
+      if (!lane) throw new Error('the lane has not started (useLane() must be called at the top level of a test file)');
+      return lane.openPage();
+    },
+  };
 }

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { boards, programmerPinFor, wiringNotes, wiringSvgName, wiringTitle } from '@ispkit/boards';
 import { workspaceRoot } from '@ispkit/sim/testing';
-import { screenshotDir, startLane, type Lane } from '../lane/index.js';
+import { screenshotDir } from '../lane/index.js';
+import { useLane } from './sim-helpers.js';
 
 interface DomNode {
   isEqualNode(other: DomNode): boolean;
@@ -15,13 +16,7 @@ interface BrowserDom {
 }
 
 const shots = screenshotDir(fileURLToPath(new URL('../..', import.meta.url)));
-let lane: Lane;
-beforeAll(async () => {
-  lane = await startLane();
-});
-afterAll(async () => {
-  await lane?.close();
-});
+const lane = useLane();
 
 describe('Wire it: the generated diagram of docs/ and the README, for the chosen board', () => {
   test.each(boards.map((b) => [b.name, b] as const))('%s: the committed SVG shown inline, six labelled wires, the board\'s own pin labels', async (_name, board) => {

@@ -7,18 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Fault } from '@ispkit/sim';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { screenshotDir, startLane, type Lane } from '../lane/index.js';
-import { buildStockArduinoIsp, plugSim } from './sim-helpers.js';
+import { describe, expect, test } from 'vitest';
+import { screenshotDir } from '../lane/index.js';
+import { buildStockArduinoIsp, plugSim, useLane } from './sim-helpers.js';
 
 const shots = screenshotDir(fileURLToPath(new URL('../..', import.meta.url)));
-let lane: Lane;
-beforeAll(async () => {
-  lane = await startLane();
-});
-afterAll(async () => {
-  await lane?.close();
-});
+const lane = useLane();
 
 /** Presses a step-3 button and waits for its verdict (an ok or error line); returns the step's text. */
 async function press(page: Page, name: string): Promise<string> {
