@@ -16,6 +16,7 @@ test('accepts the harness fault specs', () => {
     'unpowered',
     'slow-clock:125000',
     'supply:3.3',
+    'slow-master:3',
   ]) {
     expect(checkFault(f)).toBe(f);
   }
@@ -27,4 +28,5 @@ test('rejects typos and out-of-range probabilities, listing the valid forms', ()
   expect(() => checkFault('disconnect:')).toThrow(/unknown fault/);
   expect(() => checkFault('slow-clock:10')).toThrow(/slow-clock:<1000..20000000 Hz>/);
   expect(() => checkFault('supply:12')).toThrow(/supply:<1.8..5.5 V>/);
+  expect(() => checkFault('slow-master:0')).toThrow(/slow-master:<1..1024 cycles>/);
 });

@@ -12,7 +12,9 @@ import { SimError } from './sim-error.js';
  *   `sck-mosi-swapped` (it shifts out zeros), `unpowered` (VCC not connected: SCK, MOSI and MISO clamped low);
  * - `slow-clock:<hz>`: the target runs at that clock whatever its fuses say (an SCK too fast for it garbles);
  * - `supply:<volts>`: the target's supply; below what its clock needs (8 MHz at 2.7 V .. 16 MHz at 4.5 V) each bit
- *   it sends flips with probability 1 % (a 3.3 V programmer powering a keyboard fused for 16 MHz).
+ *   it sends flips with probability 1 % (a 3.3 V programmer powering a keyboard fused for 16 MHz);
+ * - `slow-master:<cycles>`: the programmer's own SPI takes that many CPU cycles more per byte than its clock table
+ *   says (1..1024), so firmware that writes SPDR on a cycle count collides (WCOL) and must recover.
  */
 export type Fault =
   | 'no-target-high'
@@ -26,7 +28,8 @@ export type Fault =
   | `flip:${number}`
   | `disconnect:${number}`
   | `slow-clock:${number}`
-  | `supply:${number}`;
+  | `supply:${number}`
+  | `slow-master:${number}`;
 
 const SIMPLE = new Set([
   'no-target-high',
@@ -53,9 +56,12 @@ export function checkFault(fault: string): Fault {
   if (slow && Number(slow[1]) >= 1000 && Number(slow[1]) <= 20e6) return fault as Fault;
   const supply = /^supply:(\d(?:\.\d+)?)$/.exec(fault);
   if (supply && Number(supply[1]) >= 1.8 && Number(supply[1]) <= 5.5) return fault as Fault;
+  const master = /^slow-master:(\d+)$/.exec(fault);
+  if (master && Number(master[1]) >= 1 && Number(master[1]) <= 1024) return fault as Fault;
   throw new SimError(
     'bad-option',
     `unknown fault "${fault}"; use no-target-high, no-target-low, never-ready, locked, miso-open, reset-open, ` +
-      'sck-mosi-swapped, unpowered, flip:<0..1>, disconnect:<sim-ms>, slow-clock:<1000..20000000 Hz> or supply:<1.8..5.5 V>',
+      'sck-mosi-swapped, unpowered, flip:<0..1>, disconnect:<sim-ms>, slow-clock:<1000..20000000 Hz>, supply:<1.8..5.5 V> ' +
+      'or slow-master:<1..1024 cycles>',
   );
 }

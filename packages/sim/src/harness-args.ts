@@ -31,6 +31,8 @@ export interface RunConfig {
   usbEvents?: readonly string[];
   /** The programmer chip's ten signature-row serial bytes, 20 hex digits. */
   usbSerial?: string;
+  /** A GET_STATUS every N simulated ms once configured, to measure how late EP0 is served (stats controlMaxMs). */
+  usbPingMs?: number;
   /** Start the programmer as Caterina leaves the chip (USB on, detached, interrupts enabled and pending). */
   startDetached?: boolean;
   /** The programmer board's LEDs, which the harness reports and checks are dark while the host suspends the bus. */
@@ -85,6 +87,7 @@ export function buildRunArgs(c: RunConfig): string[] {
   if (c.usbProfile) args.push('--usb-profile', c.usbProfile);
   for (const e of c.usbEvents ?? []) args.push('--usb-event', checkUsbEvent(e));
   if (c.usbSerial) args.push('--usb-serial', c.usbSerial);
+  if (c.usbPingMs !== undefined) args.push('--usb-ping-ms', String(c.usbPingMs));
   if (c.startDetached) args.push('--start-detached');
   for (const led of c.leds ?? []) args.push('--led', `${led.role}:${led.pin}:${led.activeLevel}`);
   return args;

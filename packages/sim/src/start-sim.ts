@@ -43,6 +43,8 @@ export interface SimOptions {
   usbEvents?: readonly UsbEventSpec[];
   /** The programmer chip's signature-row serial bytes (20 hex digits): the firmware's USB serial number. */
   usbSerial?: string;
+  /** A GET_STATUS every N simulated ms once configured: stats.usb.controlMaxMs is then the worst EP0 service time. */
+  usbPingMs?: number;
   /** Start the programmer as Caterina leaves the chip (USB on, detached, USB interrupts enabled and pending). */
   startDetached?: boolean;
 }
@@ -86,6 +88,8 @@ export interface SimStats {
   targetSeconds: number;
   cycles: number;
   spiBytes: number;
+  /** SPDR writes the programmer made while a byte was still shifting (ignored by the SPI, WCOL set). */
+  spiCollisions: number;
   pageWrites: number;
   usbBytesOut: number;
   usbBytesIn: number;
@@ -227,6 +231,7 @@ export async function startSim(options: SimOptions): Promise<Sim> {
     usbProfile: options.usbProfile,
     usbEvents: options.usbEvents,
     usbSerial: options.usbSerial,
+    usbPingMs: options.usbPingMs,
     startDetached: options.startDetached,
     leds: board.leds,
   });

@@ -61,11 +61,19 @@ int faults_parse(faults_t *f, const char *spec, char *err, size_t err_len)
 			return -1;
 		}
 		f->disconnect_ms = ms;
+	} else if (!strncmp(spec, "slow-master:", 12)) {
+		unsigned long n = strtoul(spec + 12, &end, 10);
+		if (end == spec + 12 || *end || n < 1 || n > 1024) {
+			snprintf(err, err_len, "--fault %s: give the extra CPU cycles per SPI byte, from 1 to 1024, e.g. slow-master:3",
+			         spec);
+			return -1;
+		}
+		f->spi_extra_cycles = (uint32_t)n;
 	} else {
 		snprintf(err, err_len,
 		         "unknown --fault '%s' (known: no-target-high, no-target-low, never-ready, flip:<probability>, "
 		         "disconnect:<sim-ms>, locked, miso-open, reset-open, sck-mosi-swapped, unpowered, slow-clock:<hz>, "
-		         "supply:<volts>)",
+		         "supply:<volts>, slow-master:<cycles>)",
 		         spec);
 		return -1;
 	}

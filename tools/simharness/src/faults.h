@@ -2,7 +2,8 @@
  * faults: the failures a test can ask for with --fault (repeatable): no target (MISO stuck high or low), a target
  * that never reports ready, bit flips on MISO with a given probability (seeded, deterministic), a USB unplug at a
  * simulated time, a locked chip, and the wiring mistakes `ispkit doctor` diagnoses: one wire open or two swapped,
- * an unpowered target, a target clock too slow for the SCK, and a supply voltage too low for the target's clock.
+ * an unpowered target, a target clock too slow for the SCK, and a supply voltage too low for the target's clock;
+ * and one about the programmer itself: an SPI master slower than its clock table (slow-master:<cycles>).
  */
 #ifndef FAULTS_H
 #define FAULTS_H
@@ -34,6 +35,7 @@ typedef struct faults {
 	double flip_probability;       /* per MISO bit, 0 = off */
 	uint64_t rng;                  /* xorshift64 state, from --seed */
 	double disconnect_ms;          /* simulated ms, < 0 = never */
+	uint32_t spi_extra_cycles;     /* the programmer's SPI takes this many CPU cycles more per byte */
 } faults_t;
 
 void faults_init(faults_t *f, uint64_t seed);

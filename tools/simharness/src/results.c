@@ -18,6 +18,7 @@ void results_stats(json_out_t *j, const results_source_t *src)
 	json_out_num(j, "simSeconds", (double)src->avr->cycle / (double)src->avr->frequency);
 	json_out_u64(j, "cycles", src->avr->cycle);
 	json_out_u64(j, "spiBytes", spi_timing_bytes(src->spi));
+	json_out_u64(j, "spiCollisions", spi_timing_collisions(src->spi));
 	json_out_u64(j, "pageWrites", ts.page_writes);
 	json_out_u64(j, "usbBytesOut", us.bytes_out);
 	json_out_u64(j, "usbBytesIn", us.bytes_in);

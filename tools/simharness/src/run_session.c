@@ -475,6 +475,7 @@ int run_session(const cli_config_t *cfg, FILE *out)
 		fprintf(stderr, "simharness: %s\n", err);
 		return 2;
 	}
+	spi_timing_set_extra_cycles(s.spi, faults.spi_extra_cycles);
 	usb_host_set_verbose(s.usb, cfg->verbose);
 	usb_host_set_profile(s.usb, cfg->usb_profile);
 	usb_host_set_ping(s.usb, cfg->usb_ping_ms);
