@@ -74,6 +74,19 @@ uint8_t cdc_acm_rx_take(void)
 	return b;
 }
 
+uint8_t cdc_acm_rx_take_span(const uint8_t **data, uint8_t max)
+{
+	uint16_t n = cdc_acm_rx_count();
+	uint16_t to_end = CDC_ACM_RX_SIZE - cdc_acm_tail;
+	if (n > to_end)
+		n = to_end;
+	if (n > max)
+		n = max;
+	*data = &cdc_acm_ring[cdc_acm_tail];
+	cdc_acm_tail = (cdc_acm_tail + n) & (CDC_ACM_RX_SIZE - 1U);
+	return (uint8_t)n;
+}
+
 void cdc_acm_rx_discard(uint16_t count)
 {
 	uint16_t have = cdc_acm_rx_count();
@@ -204,6 +217,23 @@ void cdc_acm_tx(uint8_t byte)
 	cdc_acm_tx_head = (uint8_t)((cdc_acm_tx_head + 1U) & (CDC_ACM_TX_QUEUE - 1U));
 	cdc_acm_tx_queued++;
 	cdc_acm_tx_pump();
+}
+
+uint8_t cdc_acm_tx_direct_room(void)
+{
+	if (usb_std_link_pending() || cdc_acm_tx_dropping || !usb_std_configured() || cdc_acm_tx_queued)
+		return 0;
+	if (!cdc_acm_open_bank())
+		return 0;
+	usb_hw_select(DESCRIPTORS_IN_EP);
+	return (uint8_t)(DESCRIPTORS_IN_EP_SIZE - cdc_acm_tx_fill);
+}
+
+void cdc_acm_tx_direct_stored(uint8_t count)
+{
+	cdc_acm_tx_fill = (uint8_t)(cdc_acm_tx_fill + count);
+	if (cdc_acm_tx_fill == DESCRIPTORS_IN_EP_SIZE)
+		cdc_acm_send_bank();
 }
 
 void cdc_acm_tx_flush(void)

@@ -45,9 +45,21 @@ uint16_t cdc_acm_rx_count(void);
 uint8_t cdc_acm_rx_peek(uint16_t offset);
 /* Oldest byte, removed; only when cdc_acm_rx_count() > 0. */
 uint8_t cdc_acm_rx_take(void);
+/*
+ * Takes up to `max` of the oldest bytes that lie contiguous in the ring and points *data at them; returns how many
+ * (0 when the ring is empty). They stay unchanged until the next cdc_acm_poll_out(), which may reuse their space.
+ */
+uint8_t cdc_acm_rx_take_span(const uint8_t **data, uint8_t max);
 void cdc_acm_rx_discard(uint16_t count);
 
 void cdc_acm_tx(uint8_t byte);
+/*
+ * For block readers that store into the IN bank themselves: how many bytes may go straight into UEDATX now (the
+ * IN endpoint is then selected), or 0 when cdc_acm_tx() must be used (no free bank, bytes queued, link event
+ * pending, reply being dropped). cdc_acm_tx_direct_stored() accounts for the bytes stored (sending a full bank).
+ */
+uint8_t cdc_acm_tx_direct_room(void);
+void cdc_acm_tx_direct_stored(uint8_t count);
 void cdc_acm_tx_flush(void);
 
 bool cdc_acm_reboot_due(void);

@@ -6,7 +6,13 @@
 
 #include "clock.h"
 #include "isp.h"
+#include "isp_burst.h"
 #include "isp_spi.h"
+
+_Static_assert(ISP_BURST_READ_LOW == ISP_READ_FLASH_LOW_0 && ISP_BURST_READ_LOW + ISP_BURST_HIGH_BIT == ISP_READ_FLASH_HIGH_0,
+               "isp_burst.S sends the board table's Read Program Memory opcodes");
+_Static_assert(ISP_BURST_LOAD_LOW == ISP_LOAD_FLASH_LOW_0 && ISP_BURST_LOAD_LOW + ISP_BURST_HIGH_BIT == ISP_LOAD_FLASH_HIGH_0,
+               "isp_burst.S sends the board table's Load Program Memory Page opcodes");
 
 #define ISP_RESET_PULSE_US 100U
 #define ISP_BUSY_BIT 0x01U
@@ -15,6 +21,11 @@
 #define ISP_CHECK_EVERY_MASK 7U
 
 static bool isp_is_active;
+/*
+ * Cycle-timed bursts (isp_burst.h): the slack this programmer's SPI has needed so far. A collision adds a cycle;
+ * past ISP_BURST_SLACK_MAX bursts are off until power-up (the SPI's timing is the chip's, not the target's).
+ */
+static uint8_t isp_burst_slack;
 static uint8_t isp_error;
 static uint8_t isp_echo; /* third reply byte of the last programming enable sent */
 static bool isp_busy_stuck; /* the last RDY/BSY wait timed out: the target may still be busy */
@@ -242,15 +253,105 @@ static bool isp_commit_flash_page(uint16_t page_word)
 	return isp_wait_ready();
 }
 
-bool isp_write_flash(uint16_t word, uint16_t length, uint16_t page_words, isp_source source)
+static bool isp_burst_ready(void)
+{
+	return isp_burst_slack <= ISP_BURST_SLACK_MAX && isp_spi_divider() == ISP_BURST_DIVIDER;
+}
+
+/* SPI byte `j` of the instruction stream that starts at byte `i` (word `word`, low byte first): instruction
+ * j / 4 reads or loads byte i + j / 4; its data slot holds data[j / 4], or 0 without data. */
+static uint8_t isp_stream_byte(uint8_t op_low, uint16_t word, uint16_t i, uint16_t j, const uint8_t *data)
+{
+	uint16_t at = i + j / 4U;
+	uint16_t w = word + (at >> 1);
+	switch (j & 3U) {
+	case 0:
+		return (at & 1U) ? (uint8_t)(op_low | ISP_BURST_HIGH_BIT) : op_low;
+	case 1:
+		return (uint8_t)(w >> 8);
+	case 2:
+		return (uint8_t)w;
+	default:
+		return data ? data[j / 4U] : 0;
+	}
+}
+
+/*
+ * After a burst of `n` instructions from byte `i` collided at SPI byte `sent`: waits out the byte in flight,
+ * sends the rest polled (each read's reply to `sink`) and gives later bursts a cycle more per byte. A read whose
+ * data byte was the last one out before the collision gets the settled reply.
+ */
+static void isp_burst_recover(uint8_t op_low, uint16_t word, uint16_t i, uint8_t n, uint16_t sent,
+                              const uint8_t *data, isp_sink sink)
+{
+	uint8_t reply = isp_spi_hw_settle();
+	isp_burst_slack++;
+	if (sink && sent != 0 && (sent & 3U) == 0)
+		sink(reply);
+	for (uint16_t j = sent; j < 4U * n; j++) {
+		reply = isp_spi_transfer(isp_stream_byte(op_low, word, i, j, data));
+		if (sink && (j & 3U) == 3U)
+			sink(reply);
+	}
+}
+
+/*
+ * The burst path of isp_write_flash(): one burst per flash page (at most ISP_BURST_MAX bytes, and no further than
+ * the source's bytes lie contiguous), USB serviced between them. Returns the number of bytes loaded, with *page the page in the target's buffer; stops
+ * early (for the byte loop to go on) when the source has no span or bursts were given up; sets *ok false when a
+ * link event stopped it or a page write failed.
+ */
+static uint16_t isp_write_flash_bursts(uint16_t word, uint16_t length, uint16_t page_words, uint16_t *page,
+                                       isp_span span, bool *ok)
+{
+	uint16_t page_mask = (uint16_t)~(page_words - 1U);
+	uint16_t i = 0;
+	while (i < length) {
+		if (!isp_keep_going()) {
+			*ok = false;
+			break;
+		}
+		uint16_t w = word + (i >> 1);
+		if ((w & page_mask) != *page) {
+			if (!isp_commit_flash_page(*page)) {
+				*ok = false;
+				break;
+			}
+			*page = w & page_mask;
+		}
+		uint16_t left = (uint16_t)((*page + page_words - w) * 2U - (i & 1U));
+		if (left > length - i)
+			left = (uint16_t)(length - i);
+		const uint8_t *data;
+		uint8_t n = span(&data, left > ISP_BURST_MAX ? ISP_BURST_MAX : (uint8_t)left);
+		if (n == 0)
+			break;
+		uint16_t sent = isp_burst_load(w, (uint8_t)(i & 1U), data, n, isp_burst_slack);
+		if (sent != 4U * n)
+			isp_burst_recover(ISP_LOAD_FLASH_LOW_0, word, i, n, sent, data, NULL);
+		i = (uint16_t)(i + n);
+		if (!isp_burst_ready())
+			break;
+	}
+	return i;
+}
+
+bool isp_write_flash(uint16_t word, uint16_t length, uint16_t page_words, isp_source source, isp_span span)
 {
 	uint16_t page_mask = (uint16_t)~(page_words - 1U);
 	uint16_t page = word & page_mask;
 	bool inflight = false; /* hardware path: a byte is shifting */
+	uint16_t i = 0;
 
 	isp_stopped = false;
 	(void)isp_spi_get();
-	for (uint16_t i = 0; i < length; i++) {
+	if (span && isp_burst_ready()) {
+		bool ok = true;
+		i = isp_write_flash_bursts(word, length, page_words, &page, span, &ok);
+		if (!ok)
+			return false; /* a page write failed, or nothing more is loaded and the page is not written */
+	}
+	for (; i < length; i++) {
 		uint16_t w = word + (i >> 1);
 		uint8_t op = (i & 1U) ? ISP_LOAD_FLASH_HIGH_0 : ISP_LOAD_FLASH_LOW_0;
 		if ((i & ISP_CHECK_EVERY_MASK) == 0 && !isp_keep_going()) {
@@ -327,7 +428,38 @@ static void isp_start_flash_read(uint16_t word, uint16_t i)
 	isp_spi_put(0);
 }
 
-void isp_read_flash(uint16_t word, uint16_t length, isp_sink sink)
+/* Hardware SPI, polled: reads bytes first..first+count-1 into `sink`; false when a link event stopped it. */
+static bool isp_read_flash_polled(uint16_t word, uint16_t first, uint16_t count, isp_sink sink)
+{
+	/*
+	 * The link never idles longer than it takes to notice SPIF. The work between bytes is spread so that each
+	 * piece overlaps an SPI byte of its own: the byte just read goes to the sink while the next instruction's
+	 * address high byte shifts, and the once-per-millisecond check runs during its address low byte.
+	 */
+	uint16_t end = first + count;
+	isp_spi_hw_start((first & 1U) ? ISP_READ_FLASH_HIGH_0 : ISP_READ_FLASH_LOW_0);
+	uint8_t b = 0;
+	for (uint16_t i = first;;) {
+		uint16_t w = word + (i >> 1);
+		isp_spi_hw_next((uint8_t)(w >> 8));
+		if (i != first)
+			sink(b);
+		isp_spi_hw_next((uint8_t)w);
+		if ((i & ISP_CHECK_EVERY_MASK) == 0 && !isp_keep_going()) {
+			(void)isp_spi_hw_finish();
+			return false; /* stopped by a link event: nothing more is sent */
+		}
+		isp_spi_hw_next(0);
+		b = isp_spi_hw_finish();
+		if (++i == end)
+			break;
+		isp_spi_hw_start((i & 1U) ? ISP_READ_FLASH_HIGH_0 : ISP_READ_FLASH_LOW_0);
+	}
+	sink(b);
+	return true; /* the last byte read cleared SPIF: the link is idle */
+}
+
+void isp_read_flash(uint16_t word, uint16_t length, isp_sink sink, const struct isp_fifo *fifo)
 {
 	isp_stopped = false;
 	if (length == 0)
@@ -339,32 +471,34 @@ void isp_read_flash(uint16_t word, uint16_t length, isp_sink sink)
 		}
 		return;
 	}
-	/*
-	 * Hardware SPI: the link never idles longer than it takes to notice SPIF. The work between bytes is spread so
-	 * that each piece overlaps an SPI byte of its own: the byte just read goes to the sink while the next
-	 * instruction's address high byte shifts, and the once-per-millisecond check runs during its address low byte.
-	 */
-	(void)isp_spi_get();
-	isp_spi_hw_start(ISP_READ_FLASH_LOW_0);
-	uint8_t b = 0;
-	for (uint16_t i = 0;;) {
-		uint16_t w = word + (i >> 1);
-		isp_spi_hw_next((uint8_t)(w >> 8));
-		if (i != 0)
-			sink(b);
-		isp_spi_hw_next((uint8_t)w);
-		if ((i & ISP_CHECK_EVERY_MASK) == 0 && !isp_keep_going()) {
-			(void)isp_spi_hw_finish();
-			return; /* stopped by a link event: nothing more is sent */
+	(void)isp_spi_get(); /* idle link, isp_spi_busy false */
+	for (uint16_t i = 0; i < length;) {
+		uint16_t n = (uint16_t)(length - i);
+		if (fifo && isp_burst_ready()) {
+			if (!isp_keep_going())
+				return;
+			uint8_t room = fifo->room();
+			if (room != 0) {
+				if (n > room)
+					n = room;
+				uint16_t sent = isp_burst_read(word + (i >> 1), (uint8_t)(i & 1U), (uint8_t)n, isp_burst_slack);
+				if (sent == 4U * n) {
+					fifo->stored((uint8_t)n);
+				} else {
+					fifo->stored(sent != 0 ? (uint8_t)((sent - 1U) / 4U) : 0);
+					isp_burst_recover(ISP_READ_FLASH_LOW_0, word, i, (uint8_t)n, sent, NULL, sink);
+				}
+				i = (uint16_t)(i + n);
+				continue;
+			}
+			/* The host has not taken the last packet: a few bytes through the sink's queue meanwhile. */
+			if (n > ISP_CHECK_EVERY_MASK + 1U)
+				n = ISP_CHECK_EVERY_MASK + 1U;
 		}
-		isp_spi_hw_next(0);
-		b = isp_spi_hw_finish();
-		if (++i == length)
-			break;
-		isp_spi_hw_start((i & 1U) ? ISP_READ_FLASH_HIGH_0 : ISP_READ_FLASH_LOW_0);
+		if (!isp_read_flash_polled(word, i, n, sink))
+			return;
+		i = (uint16_t)(i + n);
 	}
-	sink(b);
-	/* The last byte read cleared SPIF; the link is idle (isp_spi_busy is false after isp_spi_get()). */
 }
 
 void isp_read_eeprom(uint16_t address, uint16_t length, isp_sink sink)

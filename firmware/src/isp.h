@@ -11,8 +11,10 @@
  *   is followed by RDY/BSY polling (F0) before anything else is sent; a target still busy after
  *   ISP_READY_TIMEOUT_MS makes the operation fail. While waiting, isp_idle() runs (the application services
  *   USB there), so the host can keep streaming data into the receive buffer.
- * - Long operations call isp_idle() at least once per millisecond (between SPI instructions, and between bytes
- *   of block transfers), so USB control requests and bus resets are serviced during them at any SCK rate.
+ * - Long operations call isp_idle() about once per millisecond (between SPI instructions, and between bytes of
+ *   block transfers), so USB control requests and bus resets are serviced during them at any SCK rate; at the
+ *   fastest SCK block transfers go in cycle-timed bursts (isp_burst.h) of up to one flash page (2.1 ms at 16 MHz)
+ *   or one USB packet of reads, and USB is serviced between bursts.
  * - Every wait and every block loop checks isp_should_stop(): once it is true the operation returns at once
  *   (false, ISP_ERROR_STOPPED), loads nothing more from its source and gives its sink nothing more.
  * - Addresses: flash in words, EEPROM in bytes.
@@ -72,13 +74,26 @@ bool isp_raise_clock(void);
 /* Source and sink for the block transfers below. */
 typedef uint8_t (*isp_source)(void);
 typedef void (*isp_sink)(uint8_t byte);
+/* A source's bulk form: takes up to `max` bytes that lie contiguous in memory, points *data at them and returns
+ * how many (0: use the byte source). They must stay unchanged until isp_idle() runs. */
+typedef uint8_t (*isp_span)(const uint8_t **data, uint8_t max);
+/* A sink's bulk form: room() is how many bytes may be stored straight into the USB IN FIFO (UEDATX, selected)
+ * now, 0 to use the byte sink; stored(count) accounts for them. */
+struct isp_fifo {
+	uint8_t (*room)(void);
+	void (*stored)(uint8_t count);
+};
 
-/* Loads `length` bytes from `source` at word address `word`, writing each page (page_words words) as it
- * completes and the last one at the end. */
-bool isp_write_flash(uint16_t word, uint16_t length, uint16_t page_words, isp_source source);
+/*
+ * Loads `length` bytes from `source` at word address `word`, writing each page (page_words words) as it
+ * completes and the last one at the end. With `span` (may be NULL) and the fastest SCK, the loads go out in
+ * cycle-timed bursts (isp_burst.h).
+ */
+bool isp_write_flash(uint16_t word, uint16_t length, uint16_t page_words, isp_source source, isp_span span);
 /* EEPROM from byte address `address`: page mode when page_bytes >= 2, byte writes otherwise. */
 bool isp_write_eeprom(uint16_t address, uint16_t length, uint8_t page_bytes, isp_source source);
-void isp_read_flash(uint16_t word, uint16_t length, isp_sink sink);
+/* Flash reads into `sink`; with `fifo` (may be NULL) and the fastest SCK, in cycle-timed bursts. */
+void isp_read_flash(uint16_t word, uint16_t length, isp_sink sink, const struct isp_fifo *fifo);
 void isp_read_eeprom(uint16_t address, uint16_t length, isp_sink sink);
 void isp_read_signature(uint8_t sig[3]);
 

@@ -37,6 +37,7 @@ static uint8_t isp_spi_dur = ISP_SPI_DEFAULT_DURATION;
 static bool isp_spi_running; /* between isp_spi_begin() and isp_spi_end() */
 static uint8_t isp_spi_spcr;
 static uint8_t isp_spi_spsr;
+static uint8_t isp_spi_div; /* hardware divider in use, 0 when bit-banging */
 static uint16_t isp_spi_half_loops; /* bit-bang half period in _delay_loop_2 units (4 cycles) */
 
 static void isp_spi_apply(void);
@@ -52,12 +53,14 @@ void isp_spi_set_duration(uint8_t duration)
 			continue;
 		isp_spi_spcr = r->spcr;
 		isp_spi_spsr = r->spsr;
+		isp_spi_div = r->divider;
 		isp_spi_soft = false;
 		isp_spi_apply();
 		return;
 	}
 	/* Slower than hardware SPI can go: bit-bang with half the period per clock phase. */
 	isp_spi_soft = true;
+	isp_spi_div = 0;
 	isp_spi_half_loops = (uint16_t)((min_ps / 2U) / (4U * ISP_SPI_PS_PER_CYCLE) + 1U);
 	isp_spi_apply();
 }
@@ -65,6 +68,22 @@ void isp_spi_set_duration(uint8_t duration)
 uint8_t isp_spi_duration(void)
 {
 	return isp_spi_dur;
+}
+
+uint8_t isp_spi_divider(void)
+{
+	return isp_spi_div;
+}
+
+uint8_t isp_spi_hw_settle(void)
+{
+	/* The byte that may be shifting started before the write that collided, so it ends within one byte time of
+	 * the slowest SPI; SPIF shows it unless the collision's flag clearing took it with WCOL. 255 polls (about
+	 * 1500 cycles) outlast either case. */
+	for (uint8_t n = 255; n && !(SPSR & (1 << SPIF)); n--)
+		;
+	(void)SPSR;
+	return SPDR;
 }
 
 /* Switches a running link to the selected clock (SCK stays low between bytes in both modes). */

@@ -26,6 +26,13 @@
 
 void isp_spi_set_duration(uint8_t duration);
 uint8_t isp_spi_duration(void);
+/* The hardware SPI divider in use (2..128), 0 while bit-banging. */
+uint8_t isp_spi_divider(void);
+/*
+ * After an SPDR write collided (WCOL) in code that writes on a cycle count: waits out the byte that may still be
+ * shifting without trusting SPIF, then leaves the link idle with SPIF and WCOL clear. Returns that byte's reply.
+ */
+uint8_t isp_spi_hw_settle(void);
 void isp_spi_begin(void);
 void isp_spi_end(void);
 

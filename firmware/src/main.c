@@ -31,7 +31,7 @@ void main_early_init(void)
 
 /*
  * isp_idle() runs INSIDE a command that waits on the target (RDY/BSY, the 20 ms settle of programming enable)
- * and about once per millisecond of long block transfers. It may:
+ * and about once per millisecond of long block transfers (between cycle-timed bursts, at most 2.1 ms apart). It may:
  * - run usb_std_task(): endpoint 0, device registers and flags only (its contract is in usb_std.h);
  * - append whole OUT packets at the head of the receive ring (cdc_acm_poll_out()), which never moves a byte the
  *   command reads (a command only starts once all of its bytes are in the ring) and takes nothing while a link

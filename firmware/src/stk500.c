@@ -177,6 +177,19 @@ static uint8_t stk500_take(void)
 	return cdc_acm_rx_take();
 }
 
+/* The same in contiguous runs, for the burst path. */
+static uint8_t stk500_take_span(const uint8_t **data, uint8_t max)
+{
+	uint16_t left = (uint16_t)(stk500_take_limit - stk500_taken);
+	if (max > left)
+		max = (uint8_t)left;
+	uint8_t n = cdc_acm_rx_take_span(data, max);
+	stk500_taken = (uint16_t)(stk500_taken + n);
+	return n;
+}
+
+static const struct isp_fifo stk500_reply_fifo = { cdc_acm_tx_direct_room, cdc_acm_tx_direct_stored };
+
 static void stk500_prog_page(void)
 {
 	uint16_t length = (uint16_t)(cdc_acm_rx_peek(1) << 8) | cdc_acm_rx_peek(2);
@@ -187,7 +200,7 @@ static void stk500_prog_page(void)
 	stk500_taken = 0;
 	stk500_take_limit = length;
 	if (memtype == STK_MEMTYPE_FLASH && stk500_page_bytes != 0 && stk500_need_target()) {
-		ok = isp_write_flash(stk500_here, length, stk500_page_bytes / 2U, stk500_take);
+		ok = isp_write_flash(stk500_here, length, stk500_page_bytes / 2U, stk500_take, stk500_take_span);
 		stk500_here += length / 2U;
 	} else if (memtype == STK_MEMTYPE_EEPROM && length <= stk500_eeprom_bytes && stk500_need_target()) {
 		ok = isp_write_eeprom(stk500_eeprom_address(), length, stk500_eeprom_page, stk500_take);
@@ -222,7 +235,7 @@ static void stk500_read_page(void)
 		return;
 	}
 	if (memtype == STK_MEMTYPE_FLASH) {
-		isp_read_flash(stk500_here, length, cdc_acm_tx);
+		isp_read_flash(stk500_here, length, cdc_acm_tx, &stk500_reply_fifo);
 		stk500_here += length / 2U;
 	} else {
 		isp_read_eeprom(stk500_eeprom_address(), length, cdc_acm_tx);
