@@ -44,18 +44,18 @@ export type UsbProfile = 'linux' | 'windows' | 'macos';
 export const usbProfiles: readonly UsbProfile[] = ['linux', 'windows', 'macos'];
 /**
  * A mid-session USB host event: reset | set-config | set-interface | clear-halt:in | clear-halt:out |
- * clear-halt:notify | suspend:<ms> | unplug | probe, optionally with a trigger @out:<bytes>, @ms:<simulated ms> or
- * @write:<target writes> ('+N' = from now).
+ * clear-halt:notify | suspend:<ms> | unplug | probe, optionally with a trigger @out:<bytes>, @ms:<simulated ms>,
+ * @write:<target writes> or @spi:<programmer SPI bytes> ('+N' = from now).
  */
 export type UsbEventSpec = string;
 const usbEventPattern =
-  /^(reset|set-config|set-interface|clear-halt:(in|out|notify)|suspend:[1-9]\d*|unplug|probe|ping)(@(out|ms|write):\+?\d+(\.\d+)?)?$/;
+  /^(reset|set-config|set-interface|clear-halt:(in|out|notify)|suspend:[1-9]\d*|unplug|probe|ping)(@(out|ms|write|spi):\+?\d+(\.\d+)?)?$/;
 
 /** Checks a USB event spec; returns it, or throws a TypeError naming what is wrong. */
 export function checkUsbEvent(spec: string): UsbEventSpec {
   if (!usbEventPattern.test(spec)) {
     throw new TypeError(
-      `usb event "${spec}": expected reset, set-config, set-interface, clear-halt:in|out|notify, suspend:<ms>, unplug, probe or ping, optionally followed by @out:<bytes>, @ms:<ms> or @write:<writes>`,
+      `usb event "${spec}": expected reset, set-config, set-interface, clear-halt:in|out|notify, suspend:<ms>, unplug, probe or ping, optionally followed by @out:<bytes>, @ms:<ms>, @write:<writes> or @spi:<SPI bytes>`,
     );
   }
   return spec;

@@ -18,14 +18,14 @@ static const char cli_usage[] =
 	"      [--bootloader-address 0x7000]... [--fault <fault>]... [--seed N]\n"
 	"      [--dump-flash <hex>] [--dump-eeprom <hex>] [--results <json>] [--max-sim-seconds N]\n"
 	"      [--host-wait-ms 100] [--no-usb] [--verbose]\n"
-	"      [--usb-profile linux|windows|macos] [--usb-event <event>[@out:<bytes>|@ms:<sim-ms>|@write:<n>]]...\n"
+	"      [--usb-profile linux|windows|macos] [--usb-event <event>[@out:<bytes>|@ms:<sim-ms>|@write:<n>|@spi:<n>]]...\n"
 	"      [--usb-serial <20 hex digits>] [--usb-ping-ms N] [--led <role>:<pin>:high|low]...\n"
 	"    usb events: reset, set-config, set-interface, clear-halt:in|out|notify, suspend:<ms>, unplug, probe, ping\n"
 	"    faults: no-target-high, no-target-low, never-ready, flip:<probability>, disconnect:<sim-ms>, locked,\n"
 	"            miso-open, reset-open, sck-mosi-swapped, unpowered, slow-clock:<hz>, supply:<volts>,\n"
 	"            slow-master:<cycles> (the programmer's SPI is that much slower per byte)\n"
 	"    stdin commands: stats | dump-flash <path> | dump-eeprom <path> | line <baud> <dtr 0|1> [rts 0|1] |\n"
-	"      usb-event <event>[@out:+<bytes>|@ms:+<ms>|@write:+<n>] | quit\n"
+	"      usb-event <event>[@out:+<bytes>|@ms:+<ms>|@write:+<n>|@spi:+<n>] | quit\n"
 	"  simharness boot --image <hex> --fuses L:H:E [--timeout-ms 3000] [--f-cpu 16000000] [--target atmega32u4]\n";
 
 const part_facts_t *cli_find_part(const char *id)

@@ -71,7 +71,7 @@ typedef struct run_session {
 	uint64_t stale_writes; /* target writes after an event before any new host byte */
 	int turn_broken;
 	avr_cycle_count_t run_until; /* simulated time keeps running until then (the host changed its line settings) */
-	usb_event_t write_events[CLI_MAX_USB_EVENTS]; /* @write: triggers, handed to usb_host when due */
+	usb_event_t write_events[CLI_MAX_USB_EVENTS]; /* @write: and @spi: triggers, handed to usb_host when due */
 	int write_event_count;
 } run_session_t;
 
@@ -299,16 +299,25 @@ static void run_session_watch_events(run_session_t *s)
 	}
 }
 
-/* Queues an event: write-count triggers wait here (the harness counts target writes), the rest go to usb_host. */
+/* The count a write-count or SPI-byte trigger is compared with. */
+static double run_session_trigger_count(const run_session_t *s, usb_event_trigger_t trigger)
+{
+	isp_target_stats_t ts;
+	if (trigger == USB_EVENT_AT_SPI_BYTES)
+		return (double)spi_timing_bytes(s->spi);
+	return (double)run_session_writes(s, &ts);
+}
+
+/* Queues an event: write-count and SPI-byte triggers wait here (the harness counts those), the rest go to
+ * usb_host. */
 static int run_session_schedule(run_session_t *s, usb_event_t ev)
 {
-	if (ev.trigger != USB_EVENT_AT_WRITES)
+	if (ev.trigger != USB_EVENT_AT_WRITES && ev.trigger != USB_EVENT_AT_SPI_BYTES)
 		return usb_host_schedule(s->usb, &ev);
 	if (s->write_event_count == CLI_MAX_USB_EVENTS)
 		return -1;
-	isp_target_stats_t ts;
 	if (ev.relative)
-		ev.at += (double)run_session_writes(s, &ts);
+		ev.at += run_session_trigger_count(s, ev.trigger);
 	ev.relative = 0;
 	s->write_events[s->write_event_count++] = ev;
 	return 0;
@@ -316,10 +325,8 @@ static int run_session_schedule(run_session_t *s, usb_event_t ev)
 
 static void run_session_write_triggers(run_session_t *s)
 {
-	isp_target_stats_t ts;
-	uint64_t writes = run_session_writes(s, &ts);
 	for (int k = 0; k < s->write_event_count; k++) {
-		if ((double)writes < s->write_events[k].at)
+		if (run_session_trigger_count(s, s->write_events[k].trigger) < s->write_events[k].at)
 			continue;
 		usb_event_t ev = s->write_events[k];
 		ev.trigger = USB_EVENT_NOW;

@@ -48,6 +48,8 @@ int usb_event_parse(const char *spec, usb_event_t *ev, char *err, size_t err_len
 			ev->trigger = USB_EVENT_AT_MS;
 		else if (!strncmp(at, "write:", 6))
 			ev->trigger = USB_EVENT_AT_WRITES;
+		else if (!strncmp(at, "spi:", 4))
+			ev->trigger = USB_EVENT_AT_SPI_BYTES;
 		else
 			goto bad;
 		at = strchr(at, ':') + 1;

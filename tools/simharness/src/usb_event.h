@@ -27,13 +27,19 @@ typedef enum usb_event_kind {
 	USB_EVENT_PING,
 } usb_event_kind_t;
 
-typedef enum usb_event_trigger { USB_EVENT_NOW = 0, USB_EVENT_AT_OUT_BYTES, USB_EVENT_AT_MS, USB_EVENT_AT_WRITES } usb_event_trigger_t;
+typedef enum usb_event_trigger {
+	USB_EVENT_NOW = 0,
+	USB_EVENT_AT_OUT_BYTES,
+	USB_EVENT_AT_MS,
+	USB_EVENT_AT_WRITES,
+	USB_EVENT_AT_SPI_BYTES, /* programmer SPI bytes completed: lands inside a block transfer */
+} usb_event_trigger_t;
 
 typedef struct usb_event {
 	usb_event_kind_t kind;
 	uint32_t arg;                 /* suspend: ms */
 	usb_event_trigger_t trigger;
-	double at;                    /* bytes or ms */
+	double at;                    /* bytes, ms, writes or SPI bytes */
 	int relative;                 /* '+N': counted from when it was scheduled */
 	char spec[48];                /* as given, for reports */
 	double fired_ms;              /* filled in when it runs */

@@ -198,7 +198,7 @@ export const simCommand: CliCommand = {
       .option('--usb-profile <os>', 'how the simulated USB host enumerates: linux, windows, macos (default linux)')
       .option(
         '--usb-event <event>',
-        'a USB host event: reset, set-config, set-interface, clear-halt:in|out|notify, suspend:<ms>, unplug, probe, with @out:<bytes>, @ms:<sim-ms> or @write:<target writes> to schedule it (repeatable)',
+        'a USB host event: reset, set-config, set-interface, clear-halt:in|out|notify, suspend:<ms>, unplug, probe, with @out:<bytes>, @ms:<sim-ms>, @write:<target writes> or @spi:<programmer SPI bytes> to schedule it (repeatable)',
         (value: string, previous: string[] = []) => [...previous, value],
       )
       .action(ctx.action(async (run, opts: SimOptions) => runSim(run, opts)));

@@ -62,6 +62,35 @@ describe.each(['teensy2', 'pro-micro'] as const)('cycle-timed SPI bursts on %s',
   }, 3 * MINUTE);
 });
 
+describe('USB link events while bursts run (teensy2)', () => {
+  // Fired after that many more programmer SPI bytes. The write phase alternates one page of loads (a 512-byte burst)
+  // with ~460 bytes of RDY/BSY polls, so each of the first four lands in a burst about half the time; past ~48 000
+  // bytes the verify reads run almost entirely in bursts.
+  const cases = [
+    ['reset', 10_000],
+    ['set-config', 20_500],
+    ['clear-halt:out', 31_000],
+    ['reset', 41_500],
+    ['reset', 52_000],
+    ['set-config', 60_000],
+    ['clear-halt:in', 68_000],
+  ] as const;
+  test.each(cases)('%s after %i more SPI bytes: a named error or exact data, nothing written after it, a fresh session works', async (event, bytes) => {
+    const s = await sim('teensy2');
+    const before = await s.stats();
+    await s.usbEvent(`${event}@spi:+${bytes}`);
+    const r = await runCli(['flash', path, '--no-backup', '-P', s.port]);
+    const after = await s.stats();
+    expect(after.usb.events, r.stderr).toBe(before.usb.events + 1);
+    expect(after.usb.staleTargetWrites).toBe(0);
+    if (r.code === 0) expect(differs(image, await s.targetImage())).toBeUndefined();
+    else expect(r.stderr).toMatch(/^ispkit: error: /m);
+    const fresh = await runCli(['info', '-P', s.port]);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect((await s.stats()).progEnabled).toBe(false);
+  }, 3 * MINUTE);
+});
+
 describe('a collision in a read burst (teensy2)', () => {
   test('verify and read of a written chip come back exact after the first read burst collides', async () => {
     const s = await sim('teensy2', ['slow-master:1'], image);
