@@ -190,7 +190,8 @@ export const simCommand: CliCommand = {
       .option('--fuses <low:high:ext>', "target fuses at power-up, hex (default: the part's factory fuses, 5E:99:F3)")
       .option(
         '--fault <fault>',
-        'inject a fault: no-target-high, no-target-low, never-ready, locked, flip:<probability>, disconnect:<sim-ms> (repeatable)',
+        'inject a fault: no-target-high, no-target-low, never-ready, locked, flip:<probability>, disconnect:<sim-ms>, ' +
+          'miso-open, reset-open, sck-mosi-swapped, unpowered, slow-clock:<hz>, supply:<volts>, slow-master:<cycles> (repeatable)',
         (value: string, previous: string[] = []) => [...previous, value],
       )
       .option('--dump <out.hex>', "write the target's flash as Intel HEX when stopping")
