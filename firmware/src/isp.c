@@ -222,6 +222,29 @@ bool isp_ready_for_command(void)
 }
 
 /* Instructions after which the target is busy: writes, erase, fuse and lock programming. */
+/*
+ * Sends an instruction that makes the target write (flash page, EEPROM, erase, fuse, lock): USB is serviced first,
+ * then the link is checked before the first byte and again before the 4th, the one that starts the write, with no
+ * USB service between that check and the byte. A link event that arrives before the 4th byte goes out stops the
+ * instruction there (false, nothing written; the target is left mid-instruction, which the session's end clears by
+ * releasing RESET). Returns the 4th reply byte in *reply.
+ */
+static bool isp_write_command4(uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint8_t *reply)
+{
+	isp_service();
+	if (!isp_may_write())
+		return false;
+	isp_spi_put(a);
+	isp_spi_put(b);
+	isp_spi_put(c);
+	(void)isp_spi_get();
+	if (!isp_may_write())
+		return false;
+	isp_spi_put(d);
+	*reply = isp_spi_get();
+	return true;
+}
+
 static bool isp_starts_write(const uint8_t cmd[4])
 {
 	if (cmd[0] == ISP_PROGRAM_ENABLE_0)
@@ -232,25 +255,24 @@ static bool isp_starts_write(const uint8_t cmd[4])
 uint8_t isp_universal(const uint8_t cmd[4], bool *ok)
 {
 	isp_stopped = false;
-	if (isp_starts_write(cmd) && !isp_may_write()) {
+	bool writes = isp_starts_write(cmd);
+	if ((writes && !isp_may_write()) || (cmd[0] != ISP_POLL_READY_0 && !isp_ready_for_command())) {
 		*ok = false;
 		return 0;
 	}
-	if (cmd[0] != ISP_POLL_READY_0 && !isp_ready_for_command()) {
-		*ok = false;
-		return 0;
-	}
-	uint8_t r = isp_command4(cmd[0], cmd[1], cmd[2], cmd[3]);
-	*ok = !isp_starts_write(cmd) || isp_wait_ready();
+	uint8_t r = 0;
+	if (!writes)
+		r = isp_command4(cmd[0], cmd[1], cmd[2], cmd[3]);
+	*ok = !writes || (isp_write_command4(cmd[0], cmd[1], cmd[2], cmd[3], &r) && isp_wait_ready());
 	return r;
 }
 
 static bool isp_commit_flash_page(uint16_t page_word)
 {
-	if (!isp_may_write())
-		return false;
-	isp_command4(ISP_WRITE_FLASH_PAGE_0, (uint8_t)(page_word >> 8), (uint8_t)page_word, ISP_WRITE_FLASH_PAGE_3);
-	return isp_wait_ready();
+	uint8_t r;
+	return isp_write_command4(ISP_WRITE_FLASH_PAGE_0, (uint8_t)(page_word >> 8), (uint8_t)page_word,
+	                          ISP_WRITE_FLASH_PAGE_3, &r) &&
+	       isp_wait_ready();
 }
 
 static bool isp_burst_ready(void)
@@ -398,21 +420,17 @@ bool isp_write_eeprom(uint16_t address, uint16_t length, uint8_t page_bytes, isp
 		if (!isp_keep_going())
 			return false; /* the bytes loaded for this page are never written */
 		uint8_t b = source();
+		uint8_t r;
 		if (!paged) {
-			if (!isp_may_write())
-				return false;
-			isp_command4(ISP_WRITE_EEPROM_0, (uint8_t)(a >> 8), (uint8_t)a, b);
-			if (!isp_wait_ready())
+			if (!isp_write_command4(ISP_WRITE_EEPROM_0, (uint8_t)(a >> 8), (uint8_t)a, b, &r) || !isp_wait_ready())
 				return false;
 			continue;
 		}
 		isp_command4(ISP_LOAD_EEPROM_PAGE_0, ISP_LOAD_EEPROM_PAGE_1, (uint8_t)(a & in_page), b);
 		if ((a & in_page) == in_page || i + 1U == length) {
 			uint16_t p = a & (uint16_t)~in_page;
-			if (!isp_may_write())
-				return false;
-			isp_command4(ISP_WRITE_EEPROM_PAGE_0, (uint8_t)(p >> 8), (uint8_t)p, ISP_WRITE_EEPROM_PAGE_3);
-			if (!isp_wait_ready())
+			if (!isp_write_command4(ISP_WRITE_EEPROM_PAGE_0, (uint8_t)(p >> 8), (uint8_t)p, ISP_WRITE_EEPROM_PAGE_3, &r) ||
+			    !isp_wait_ready())
 				return false;
 		}
 	}

@@ -17,6 +17,9 @@
  *   or one USB packet of reads, and USB is serviced between bursts.
  * - Every wait and every block loop checks isp_should_stop(): once it is true the operation returns at once
  *   (false, ISP_ERROR_STOPPED), loads nothing more from its source and gives its sink nothing more.
+ * - An instruction that starts a write is checked against isp_should_stop() right before its first byte and again
+ *   right before its 4th (the byte that starts the write), with no isp_idle() in between: a link event that came
+ *   before the 4th byte went out leaves the target unwritten (mid-instruction; releasing RESET clears that).
  * - Addresses: flash in words, EEPROM in bytes.
  */
 #ifndef ISP_H
