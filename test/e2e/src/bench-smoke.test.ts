@@ -81,11 +81,14 @@ test('pnpm bench --smoke runs all four programmer paths and reports sane figures
     expect(Object.values(r.violations).reduce((s, n) => s + n, 0), `${r.label}: ISP timing violations`).toBe(0);
   }
   const [backup, restore, again] = results.backupRows as [BackupRow, BackupRow, BackupRow];
-  // 33 KB read at 4 SPI bytes per byte; 256 EEPROM pages of 9 ms are a floor for the first restore, none are
-  // written by the second (pages already equal are skipped).
+  // 33 KB read at 4 SPI bytes per byte; 256 flash pages of 4.5 ms and 256 EEPROM pages of 9 ms are a floor for the
+  // first restore's total (exact: counters with the clock stopped), none are written by the second (pages already
+  // equal are skipped). The EEPROM phase itself is sampled from progress events while the clock runs, so on a
+  // loaded machine its edges move by milliseconds: it is checked for presence, not against the floor.
   expect(backup.spiBytes).toBeGreaterThanOrEqual((32768 + 1024) * 4);
   expect(restore.eepromBytesWritten).toBe(1024);
-  expect(restore.phaseSeconds!).toBeGreaterThan(256 * 0.009);
+  expect(restore.totalSeconds).toBeGreaterThan(256 * 0.0045 + 256 * 0.009);
+  expect(restore.phaseSeconds!).toBeGreaterThan(0);
   expect(again.eepromBytesWritten).toBe(0);
   expect(again.totalSeconds).toBeLessThan(restore.totalSeconds);
   expect(stdout).toMatch(/programmer\s+workload\s+target\s+erase s/);
