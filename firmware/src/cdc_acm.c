@@ -141,12 +141,19 @@ static void cdc_acm_send_bank(void)
 	cdc_acm_tx_fill = 0;
 }
 
+/* `count` more bytes are in the open IN bank: a full bank goes to the host. */
+static inline void cdc_acm_bank_filled(uint8_t count)
+{
+	cdc_acm_tx_fill = (uint8_t)(cdc_acm_tx_fill + count);
+	if (cdc_acm_tx_fill == DESCRIPTORS_IN_EP_SIZE)
+		cdc_acm_send_bank();
+}
+
 static void cdc_acm_bank_write(uint8_t byte)
 {
 	usb_hw_select(DESCRIPTORS_IN_EP);
 	usb_hw_write(byte);
-	if (++cdc_acm_tx_fill == DESCRIPTORS_IN_EP_SIZE)
-		cdc_acm_send_bank();
+	cdc_acm_bank_filled(1);
 }
 
 /* Moves queued bytes into the IN bank while it is free; never waits. */
@@ -198,8 +205,7 @@ void cdc_acm_tx(uint8_t byte)
 	if (cdc_acm_tx_open && cdc_acm_tx_queued == 0) {
 		UENUM = DESCRIPTORS_IN_EP;
 		UEDATX = byte;
-		if (++cdc_acm_tx_fill == DESCRIPTORS_IN_EP_SIZE)
-			cdc_acm_send_bank();
+		cdc_acm_bank_filled(1);
 		return;
 	}
 	if (cdc_acm_tx_dropping || !usb_std_configured())
@@ -231,9 +237,7 @@ uint8_t cdc_acm_tx_direct_room(void)
 
 void cdc_acm_tx_direct_stored(uint8_t count)
 {
-	cdc_acm_tx_fill = (uint8_t)(cdc_acm_tx_fill + count);
-	if (cdc_acm_tx_fill == DESCRIPTORS_IN_EP_SIZE)
-		cdc_acm_send_bank();
+	cdc_acm_bank_filled(count);
 }
 
 void cdc_acm_tx_flush(void)

@@ -9,9 +9,11 @@
 #include "isp_burst.h"
 #include "isp_spi.h"
 
-_Static_assert(ISP_BURST_READ_LOW == ISP_READ_FLASH_LOW_0 && ISP_BURST_READ_LOW + ISP_BURST_HIGH_BIT == ISP_READ_FLASH_HIGH_0,
+_Static_assert(ISP_BURST_READ_LOW == ISP_READ_FLASH_LOW_0 &&
+                   ISP_BURST_READ_LOW + ISP_BURST_HIGH_BIT == ISP_READ_FLASH_HIGH_0,
                "isp_burst.S sends the board table's Read Program Memory opcodes");
-_Static_assert(ISP_BURST_LOAD_LOW == ISP_LOAD_FLASH_LOW_0 && ISP_BURST_LOAD_LOW + ISP_BURST_HIGH_BIT == ISP_LOAD_FLASH_HIGH_0,
+_Static_assert(ISP_BURST_LOAD_LOW == ISP_LOAD_FLASH_LOW_0 &&
+                   ISP_BURST_LOAD_LOW + ISP_BURST_HIGH_BIT == ISP_LOAD_FLASH_HIGH_0,
                "isp_burst.S sends the board table's Load Program Memory Page opcodes");
 
 #define ISP_RESET_PULSE_US 100U
@@ -221,13 +223,12 @@ bool isp_ready_for_command(void)
 	return true;
 }
 
-/* Instructions after which the target is busy: writes, erase, fuse and lock programming. */
 /*
  * Sends an instruction that makes the target write (flash page, EEPROM, erase, fuse, lock): USB is serviced first,
  * then the link is checked before the first byte and again before the 4th, the one that starts the write, with no
  * USB service between that check and the byte. A link event that arrives before the 4th byte goes out stops the
  * instruction there (false, nothing written; the target is left mid-instruction, which the session's end clears by
- * releasing RESET). Returns the 4th reply byte in *reply.
+ * releasing RESET). Stores the 4th reply byte in *reply when `reply` is not NULL.
  */
 static bool isp_write_command4(uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint8_t *reply)
 {
@@ -241,10 +242,13 @@ static bool isp_write_command4(uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint8
 	if (!isp_may_write())
 		return false;
 	isp_spi_put(d);
-	*reply = isp_spi_get();
+	uint8_t r = isp_spi_get();
+	if (reply)
+		*reply = r;
 	return true;
 }
 
+/* Instructions after which the target is busy: writes, erase, fuse and lock programming. */
 static bool isp_starts_write(const uint8_t cmd[4])
 {
 	if (cmd[0] == ISP_PROGRAM_ENABLE_0)
@@ -260,18 +264,19 @@ uint8_t isp_universal(const uint8_t cmd[4], bool *ok)
 		*ok = false;
 		return 0;
 	}
+	if (!writes) {
+		*ok = true;
+		return isp_command4(cmd[0], cmd[1], cmd[2], cmd[3]);
+	}
 	uint8_t r = 0;
-	if (!writes)
-		r = isp_command4(cmd[0], cmd[1], cmd[2], cmd[3]);
-	*ok = !writes || (isp_write_command4(cmd[0], cmd[1], cmd[2], cmd[3], &r) && isp_wait_ready());
+	*ok = isp_write_command4(cmd[0], cmd[1], cmd[2], cmd[3], &r) && isp_wait_ready();
 	return r;
 }
 
 static bool isp_commit_flash_page(uint16_t page_word)
 {
-	uint8_t r;
 	return isp_write_command4(ISP_WRITE_FLASH_PAGE_0, (uint8_t)(page_word >> 8), (uint8_t)page_word,
-	                          ISP_WRITE_FLASH_PAGE_3, &r) &&
+	                          ISP_WRITE_FLASH_PAGE_3, NULL) &&
 	       isp_wait_ready();
 }
 
@@ -319,9 +324,9 @@ static void isp_burst_recover(uint8_t op_low, uint16_t word, uint16_t i, uint8_t
 
 /*
  * The burst path of isp_write_flash(): one burst per flash page (at most ISP_BURST_MAX bytes, and no further than
- * the source's bytes lie contiguous), USB serviced between them. Returns the number of bytes loaded, with *page the page in the target's buffer; stops
- * early (for the byte loop to go on) when the source has no span or bursts were given up; sets *ok false when a
- * link event stopped it or a page write failed.
+ * the source's bytes lie contiguous), USB serviced between them. Returns the number of bytes loaded, with *page the
+ * page in the target's buffer; stops early (for the byte loop to go on) when the source has no span or bursts were
+ * given up; sets *ok false when a link event stopped it or a page write failed.
  */
 static uint16_t isp_write_flash_bursts(uint16_t word, uint16_t length, uint16_t page_words, uint16_t *page,
                                        isp_span span, bool *ok)
@@ -420,16 +425,15 @@ bool isp_write_eeprom(uint16_t address, uint16_t length, uint8_t page_bytes, isp
 		if (!isp_keep_going())
 			return false; /* the bytes loaded for this page are never written */
 		uint8_t b = source();
-		uint8_t r;
 		if (!paged) {
-			if (!isp_write_command4(ISP_WRITE_EEPROM_0, (uint8_t)(a >> 8), (uint8_t)a, b, &r) || !isp_wait_ready())
+			if (!isp_write_command4(ISP_WRITE_EEPROM_0, (uint8_t)(a >> 8), (uint8_t)a, b, NULL) || !isp_wait_ready())
 				return false;
 			continue;
 		}
 		isp_command4(ISP_LOAD_EEPROM_PAGE_0, ISP_LOAD_EEPROM_PAGE_1, (uint8_t)(a & in_page), b);
 		if ((a & in_page) == in_page || i + 1U == length) {
 			uint16_t p = a & (uint16_t)~in_page;
-			if (!isp_write_command4(ISP_WRITE_EEPROM_PAGE_0, (uint8_t)(p >> 8), (uint8_t)p, ISP_WRITE_EEPROM_PAGE_3, &r) ||
+			if (!isp_write_command4(ISP_WRITE_EEPROM_PAGE_0, (uint8_t)(p >> 8), (uint8_t)p, ISP_WRITE_EEPROM_PAGE_3, NULL) ||
 			    !isp_wait_ready())
 				return false;
 		}

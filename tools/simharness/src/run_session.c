@@ -71,8 +71,8 @@ typedef struct run_session {
 	uint64_t stale_writes; /* target writes after an event before any new host byte */
 	int turn_broken;
 	avr_cycle_count_t run_until; /* simulated time keeps running until then (the host changed its line settings) */
-	usb_event_t write_events[CLI_MAX_USB_EVENTS]; /* @write: and @spi: triggers, handed to usb_host when due */
-	int write_event_count;
+	usb_event_t counted_events[CLI_MAX_USB_EVENTS]; /* @write: and @spi: triggers, handed to usb_host when due */
+	int counted_event_count;
 } run_session_t;
 
 static int run_session_schedule(run_session_t *s, usb_event_t ev);
@@ -314,25 +314,25 @@ static int run_session_schedule(run_session_t *s, usb_event_t ev)
 {
 	if (ev.trigger != USB_EVENT_AT_WRITES && ev.trigger != USB_EVENT_AT_SPI_BYTES)
 		return usb_host_schedule(s->usb, &ev);
-	if (s->write_event_count == CLI_MAX_USB_EVENTS)
+	if (s->counted_event_count == CLI_MAX_USB_EVENTS)
 		return -1;
 	if (ev.relative)
 		ev.at += run_session_trigger_count(s, ev.trigger);
 	ev.relative = 0;
-	s->write_events[s->write_event_count++] = ev;
+	s->counted_events[s->counted_event_count++] = ev;
 	return 0;
 }
 
-static void run_session_write_triggers(run_session_t *s)
+static void run_session_counted_triggers(run_session_t *s)
 {
-	for (int k = 0; k < s->write_event_count; k++) {
-		if (run_session_trigger_count(s, s->write_events[k].trigger) < s->write_events[k].at)
+	for (int k = 0; k < s->counted_event_count; k++) {
+		if (run_session_trigger_count(s, s->counted_events[k].trigger) < s->counted_events[k].at)
 			continue;
-		usb_event_t ev = s->write_events[k];
+		usb_event_t ev = s->counted_events[k];
 		ev.trigger = USB_EVENT_NOW;
 		usb_host_schedule(s->usb, &ev);
-		memmove(&s->write_events[k], &s->write_events[k + 1], (size_t)(s->write_event_count - k - 1) * sizeof ev);
-		s->write_event_count--;
+		memmove(&s->counted_events[k], &s->counted_events[k + 1], (size_t)(s->counted_event_count - k - 1) * sizeof ev);
+		s->counted_event_count--;
 		k--;
 	}
 }
@@ -559,7 +559,7 @@ int run_session(const cli_config_t *cfg, FILE *out)
 			run_session_advance(&s, slice);
 		}
 		run_session_io(&s, 0);
-		run_session_write_triggers(&s);
+		run_session_counted_triggers(&s);
 		run_session_watch_events(&s);
 		if (s.stop)
 			break;
