@@ -81,7 +81,8 @@ int usb_event_parse(const char *spec, usb_event_t *ev, char *err, size_t err_len
 bad:
 	snprintf(err, err_len,
 	         "--usb-event '%s': expected reset, set-config, set-interface, clear-halt:in|out|notify, suspend:<ms>, "
-	         "unplug, probe or ping, optionally followed by @out:<bytes>, @ms:<simulated ms> or @write:<target writes>",
+	         "unplug, probe or ping, optionally followed by @out:<bytes>, @ms:<simulated ms>, @write:<target writes> or "
+	         "@spi:<programmer SPI bytes>",
 	         spec);
 	return -1;
 }
